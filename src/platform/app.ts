@@ -1,0 +1,167 @@
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import type { FastifyInstance } from 'fastify';
+import type { Logger } from 'pino';
+import { type AccountsModule, accountsModule } from './accounts/index.js';
+import { SYSTEM_ACTOR } from './audit/audit.model.js';
+import { auditMigrations } from './audit/audit.migrations.js';
+import { auditRoutes } from './audit/audit.routes.js';
+import { AuditStore } from './audit/audit.store.js';
+import { type Clock, systemClock } from './clock.js';
+import type { Config } from './config.js';
+import { type Database, openDatabase } from './db/database.js';
+import { type MigrationSet, migrate, migrationsDone } from './db/migrations.js';
+import { ConflictError } from './errors.js';
+import type { AnyRoute } from './http/route.js';
+import { buildHttpServer } from './http/server.js';
+import { randomSecret } from './ids.js';
+import type { MainstayModule } from './module.js';
+import { WorkQueue, Worker, queueMigrations } from './queue/index.js';
+import { ResourceService } from './resources/apply.service.js';
+import { ResourceRegistry } from './resources/registry.js';
+import { resourcesRoutes } from './resources/resources.routes.js';
+import { SecretBox, loadSecretKey } from './secrets/secret-box.js';
+import { createLogger } from './telemetry/logger.js';
+import { Metrics } from './telemetry/metrics.js';
+
+const here = path.dirname(fileURLToPath(import.meta.url));
+const root = path.resolve(here, '..', '..', fs.existsSync(path.resolve(here, '..', '..', 'package.json')) ? '' : '..');
+export const VERSION: string = JSON.parse(fs.readFileSync(path.join(root, 'package.json'), 'utf8')).version;
+
+export interface AppOptions {
+  config: Config;
+  clock?: Clock;
+  logger?: Logger;
+  /** An already-open database (tests); otherwise opened from the config. */
+  database?: Database;
+}
+
+export interface App {
+  config: Config;
+  database: Database;
+  clock: Clock;
+  logger: Logger;
+  metrics: Metrics;
+  http: FastifyInstance;
+  accounts: AccountsModule;
+  resources: ResourceService;
+  queue: WorkQueue;
+  secrets: SecretBox;
+  /** Creates the first admin when there are no users; returns its login, or null. */
+  bootstrapAdmin(): Promise<{ email: string; password: string; generated: boolean } | null>;
+  /** Starts listening and background work; returns the base URL. */
+  start(): Promise<string>;
+  /** Stops accepting, finishes in-flight requests and tasks, closes the database. */
+  close(): Promise<void>;
+}
+
+/** The composition root: opens storage, migrates, wires every module, builds the HTTP server. */
+export async function createApp(opts: AppOptions): Promise<App> {
+  const { config } = opts;
+  const clock = opts.clock ?? systemClock;
+  const logger = opts.logger ?? createLogger(config.logLevel);
+  const metrics = new Metrics();
+  const database =
+    opts.database ??
+    openDatabase({
+      url: config.databaseUrl,
+      sqlitePath: config.sqlitePath,
+      onQuery: (ms, failed) => metrics.dbQueryDuration.labels(failed ? 'error' : 'ok').observe(ms / 1000),
+    });
+
+  const secrets = new SecretBox(loadSecretKey({ secretKey: config.secretKey, dataDir: config.dataDir }).key);
+  const audit = new AuditStore(clock);
+  const owner = `${os.hostname()}:${process.pid}:${randomSecret(4)}`;
+  const queue = new WorkQueue({ database, clock, owner, metrics });
+  const accounts = accountsModule({ database, clock, audit, sessionTtlMs: config.sessionTtlHours * 3_600_000 });
+
+  // Later modules (checks, alerts, oncall, incidents, notify, …) join this list.
+  const modules: MainstayModule[] = [
+    { name: 'audit', migrations: auditMigrations },
+    { name: 'queue', migrations: queueMigrations },
+    accounts,
+  ];
+  const migrationSets: MigrationSet[] = modules.map((m) => ({ module: m.name, migrations: m.migrations }));
+  const applied = await migrate(database, migrationSets);
+  if (applied.length) logger.info({ applied }, 'database migrated');
+
+  const registry = new ResourceRegistry();
+  for (const m of modules) for (const kind of m.resources ?? []) registry.register(kind);
+  const resources = new ResourceService(database, registry);
+
+  const handlers = Object.assign({}, ...modules.map((m) => m.taskHandlers ?? {}));
+  const worker = new Worker({ queue, handlers, clock, logger, metrics });
+
+  const routes: AnyRoute[] = [
+    ...modules.flatMap((m) => m.routes ?? []),
+    ...auditRoutes(database, audit),
+    ...resourcesRoutes(resources),
+  ];
+  const webDir = config.webDir ?? path.join(root, 'dist', 'web');
+  const http = await buildHttpServer({
+    logger,
+    metrics,
+    routes,
+    authenticate: (req) => accounts.auth.authenticate(req),
+    ready: async () => {
+      const checks: Record<string, string> = {};
+      try {
+        await database.ping();
+        checks.database = 'ok';
+        checks.migrations = (await migrationsDone(database, migrationSets)) ? 'ok' : 'pending';
+      } catch (err) {
+        checks.database = `unreachable: ${(err as Error).message}`;
+      }
+      return { ok: Object.values(checks).every((v) => v === 'ok'), checks };
+    },
+    bodyLimit: config.bodyLimit,
+    trustProxy: config.trustProxy,
+    version: VERSION,
+    webDir,
+    https: config.tlsCert && config.tlsKey ? { cert: fs.readFileSync(config.tlsCert), key: fs.readFileSync(config.tlsKey) } : undefined,
+  });
+
+  let closed = false;
+  return {
+    config,
+    database,
+    clock,
+    logger,
+    metrics,
+    http,
+    accounts,
+    resources,
+    queue,
+    secrets,
+    async bootstrapAdmin() {
+      if (await accounts.users.hasAnyUser()) return null;
+      const email = config.adminEmail ?? 'admin@mainstay.local';
+      const generated = !config.adminPassword;
+      const password = config.adminPassword ?? randomSecret(12);
+      try {
+        await accounts.users.create(SYSTEM_ACTOR, { email, name: 'Administrator', timeZone: 'UTC', role: 'admin', password });
+      } catch (err) {
+        // Another instance created the first admin at the same moment.
+        if (err instanceof ConflictError) return null;
+        throw err;
+      }
+      return { email, password, generated };
+    },
+    async start() {
+      const address = await http.listen({ host: config.host, port: config.port });
+      for (const m of modules) await m.start?.();
+      if (config.worker) worker.start();
+      return address;
+    },
+    async close() {
+      if (closed) return;
+      closed = true;
+      await http.close();
+      await worker.stop();
+      for (const m of [...modules].reverse()) await m.stop?.();
+      await database.close();
+    },
+  };
+}

@@ -1,0 +1,111 @@
+import fs from 'node:fs';
+import path from 'node:path';
+import SQLite from 'better-sqlite3';
+import { Kysely, type LogEvent, PostgresDialect, SqliteDialect, type Transaction, sql } from 'kysely';
+import pg from 'pg';
+
+export type Engine = 'sqlite' | 'postgres';
+
+/**
+ * The database handle every store receives. Tables are typed per module
+ * (`Kysely<ModuleTables>`); the platform only knows the untyped handle.
+ */
+// biome-ignore lint/suspicious/noExplicitAny: each module narrows this to its own tables
+export type Db = Kysely<any>;
+// biome-ignore lint/suspicious/noExplicitAny: as above
+export type Tx = Transaction<any>;
+export type Executor = Db | Tx;
+
+export interface Database {
+  readonly engine: Engine;
+  /** PostgreSQL schema holding the tables (undefined: the connection's default). */
+  readonly schema: string | undefined;
+  readonly db: Db;
+  /** Runs `fn` in one transaction: everything it writes commits together or not at all. */
+  transaction<T>(fn: (trx: Tx) => Promise<T>): Promise<T>;
+  /** Cheap reachability probe used by /readyz. */
+  ping(): Promise<void>;
+  /** `PRAGMA integrity_check` on SQLite; a trivial query on PostgreSQL. */
+  integrityCheck(): Promise<string>;
+  close(): Promise<void>;
+}
+
+export interface DatabaseOptions {
+  /** postgres://… or undefined for SQLite. */
+  url?: string | undefined;
+  /** SQLite file path (`:memory:` allowed). */
+  sqlitePath?: string;
+  /** PostgreSQL schema to use (tests isolate themselves this way). */
+  schema?: string;
+  /** Called after every query with its duration; feeds the self-metrics. */
+  onQuery?: (durationMs: number, failed: boolean) => void;
+  poolSize?: number;
+}
+
+// int8 (bigint) columns hold millisecond timestamps and counters, which fit in a double.
+pg.types.setTypeParser(20, (v) => Number(v));
+
+export function openDatabase(options: DatabaseOptions): Database {
+  const log = options.onQuery
+    ? (event: LogEvent) => options.onQuery?.(event.queryDurationMillis, event.level === 'error')
+    : undefined;
+  if (options.url) return openPostgres(options.url, options, log);
+  return openSqlite(options.sqlitePath ?? ':memory:', log);
+}
+
+function openSqlite(file: string, log: ((e: LogEvent) => void) | undefined): Database {
+  if (file !== ':memory:') fs.mkdirSync(path.dirname(file), { recursive: true });
+  const handle = new SQLite(file);
+  handle.pragma('journal_mode = WAL');
+  // FULL: a commit is fsynced before it returns, so an acknowledged write survives power loss too.
+  handle.pragma('synchronous = FULL');
+  handle.pragma('foreign_keys = ON');
+  handle.pragma('busy_timeout = 5000');
+  const db: Db = new Kysely({ dialect: new SqliteDialect({ database: handle }), ...(log ? { log } : {}) });
+  return {
+    engine: 'sqlite',
+    schema: undefined,
+    db,
+    transaction: (fn) => db.transaction().execute(fn),
+    ping: async () => {
+      await sql`select 1`.execute(db);
+    },
+    integrityCheck: async () => {
+      const rows = handle.pragma('integrity_check') as Array<{ integrity_check: string }>;
+      return rows.map((r) => r.integrity_check).join('; ');
+    },
+    close: once(() => db.destroy()),
+  };
+}
+
+/** Closing twice (app shutdown, then a test's cleanup) is harmless. */
+function once(fn: () => Promise<void>): () => Promise<void> {
+  let p: Promise<void> | undefined;
+  return () => {
+    p ??= fn();
+    return p;
+  };
+}
+
+function openPostgres(url: string, options: DatabaseOptions, log: ((e: LogEvent) => void) | undefined): Database {
+  const pool = new pg.Pool({
+    connectionString: url,
+    max: options.poolSize ?? 10,
+    ...(options.schema ? { options: `-c search_path=${options.schema}` } : {}),
+  });
+  const db: Db = new Kysely({ dialect: new PostgresDialect({ pool }), ...(log ? { log } : {}) });
+  return {
+    engine: 'postgres',
+    schema: options.schema,
+    db,
+    transaction: (fn) => db.transaction().execute(fn),
+    ping: async () => {
+      await sql`select 1`.execute(db);
+    },
+    integrityCheck: async () => {
+      await sql`select count(*) from pg_catalog.pg_class`.execute(db);
+      return 'ok';
+    },
+    close: once(() => db.destroy()),
+  };
+}

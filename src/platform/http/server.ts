@@ -1,0 +1,213 @@
+import fs from 'node:fs';
+import { createRequire } from 'node:module';
+import path from 'node:path';
+import fastifyCookie from '@fastify/cookie';
+import fastifyStatic from '@fastify/static';
+import Fastify, { type FastifyInstance, type FastifyRequest } from 'fastify';
+import type { Logger } from 'pino';
+import type { Principal } from '../accounts/principal.js';
+import { atLeast } from '../accounts/roles.js';
+import { effectiveRole, highestRole } from '../accounts/principal.js';
+import type { Actor } from '../audit/audit.model.js';
+import { NotAllowedError, UnauthenticatedError } from '../errors.js';
+import { newId } from '../ids.js';
+import type { Metrics } from '../telemetry/metrics.js';
+import { errorHandler } from './error-handler.js';
+import { buildOpenApi } from './openapi.js';
+import type { Access, AnyRoute } from './route.js';
+import { parseOrThrow } from './validation.js';
+import { timingSafeEqualStrings } from './timing.js';
+
+export interface Authentication {
+  principal: Principal;
+  /** The session's CSRF token when the request came with a session cookie. */
+  csrfToken: string | null;
+}
+
+export interface HttpServerOptions {
+  logger: Logger;
+  metrics: Metrics;
+  routes: readonly AnyRoute[];
+  authenticate(request: FastifyRequest): Promise<Authentication>;
+  ready(): Promise<{ ok: boolean; checks: Record<string, string> }>;
+  bodyLimit: number;
+  trustProxy: boolean;
+  version: string;
+  webDir?: string | undefined;
+  https?: { cert: Buffer; key: Buffer } | undefined;
+}
+
+const WRITE_METHODS = new Set(['POST', 'PUT', 'PATCH', 'DELETE']);
+const REQUEST_ID = /^[A-Za-z0-9._:-]{1,128}$/;
+
+const CSP = [
+  "default-src 'self'",
+  "script-src 'self'",
+  "style-src 'self' 'unsafe-inline'",
+  "img-src 'self' data:",
+  "font-src 'self' data:",
+  "connect-src 'self'",
+  "object-src 'none'",
+  "base-uri 'self'",
+  "form-action 'self'",
+  "frame-ancestors 'none'",
+].join('; ');
+
+export function actorOf(principal: Principal, requestId: string | null): Actor {
+  if (principal.kind === 'anonymous') return { type: 'system', id: null, name: 'anonymous', via: 'system', requestId };
+  return {
+    type: 'user',
+    id: principal.userId,
+    name: principal.email ?? principal.userId ?? 'user',
+    via: principal.via === 'token' ? 'token' : 'session',
+    requestId,
+  };
+}
+
+function checkAccess(access: Access, principal: Principal): void {
+  if (access === 'public') return;
+  if (principal.kind !== 'user') {
+    throw new UnauthenticatedError('sign in or send an API token', {
+      hint: 'use the session cookie from POST /api/v1/auth/login, or `Authorization: Bearer <token>`',
+    });
+  }
+  if (access === 'authenticated') return;
+  const need = typeof access === 'string' ? access : access.role;
+  const granted = typeof access === 'string' ? effectiveRole(principal) : highestRole(principal);
+  if (!atLeast(granted, need)) {
+    throw new NotAllowedError(`this needs the ${need} role${typeof access === 'string' ? '' : ' (on a team or globally)'}`, {
+      hint:
+        principal.via === 'token' && !atLeast(principal.ceiling, need)
+          ? `this API token's scope is ${principal.ceiling}`
+          : 'ask an admin to grant the role',
+    });
+  }
+}
+
+/** Builds the Fastify app: routes with zod validation, auth, errors, request ids, metrics, UI. */
+export async function buildHttpServer(opts: HttpServerOptions): Promise<FastifyInstance> {
+  const app = Fastify({
+    loggerInstance: opts.logger,
+    bodyLimit: opts.bodyLimit,
+    trustProxy: opts.trustProxy,
+    genReqId: (req) => {
+      const given = req.headers['x-request-id'];
+      return typeof given === 'string' && REQUEST_ID.test(given) ? given : newId();
+    },
+    disableRequestLogging: false,
+    ...(opts.https ? { https: opts.https } : {}),
+  }) as unknown as FastifyInstance;
+
+  await app.register(fastifyCookie);
+  app.setErrorHandler(errorHandler);
+
+  app.addHook('onSend', async (request, reply, payload) => {
+    reply.header('x-request-id', String(request.id));
+    reply.header('x-content-type-options', 'nosniff');
+    reply.header('referrer-policy', 'no-referrer');
+    reply.header('x-frame-options', 'DENY');
+    if (!request.url.startsWith('/api/v1/docs')) reply.header('content-security-policy', CSP);
+    else reply.header('content-security-policy', CSP.replace("script-src 'self'", "script-src 'self' 'unsafe-inline'"));
+    if (opts.https) reply.header('strict-transport-security', 'max-age=31536000');
+    return payload;
+  });
+  app.addHook('onResponse', async (request, reply) => {
+    const route = request.routeOptions.url ?? 'unmatched';
+    opts.metrics.httpDuration
+      .labels(request.method, route, String(reply.statusCode))
+      .observe(reply.elapsedTime / 1000);
+  });
+
+  for (const route of opts.routes) registerRoute(app, route, opts);
+
+  const openapi = buildOpenApi(opts.routes, { version: opts.version });
+  app.get('/api/v1/openapi.json', async () => openapi);
+  app.get('/healthz', async () => ({ status: 'ok' }));
+  app.get('/readyz', async (_req, reply) => {
+    const r = await opts.ready();
+    return reply.status(r.ok ? 200 : 503).send({ status: r.ok ? 'ready' : 'not ready', checks: r.checks });
+  });
+  app.get('/metrics', async (_req, reply) =>
+    reply.header('content-type', 'text/plain; version=0.0.4; charset=utf-8').send(await opts.metrics.render()),
+  );
+  await registerDocs(app);
+  await registerWeb(app, opts.webDir);
+  return app;
+}
+
+function registerRoute(app: FastifyInstance, route: AnyRoute, opts: HttpServerOptions): void {
+  app.route({
+    method: route.method,
+    url: route.url,
+    ...(route.bodyLimit ? { bodyLimit: route.bodyLimit } : {}),
+    handler: async (request, reply) => {
+      const requestId = String(request.id);
+      const { principal, csrfToken } = await opts.authenticate(request);
+      checkAccess(route.access, principal);
+      if (principal.via === 'session' && WRITE_METHODS.has(route.method)) {
+        const sent = request.headers['x-csrf-token'];
+        if (typeof sent !== 'string' || !csrfToken || !timingSafeEqualStrings(sent, csrfToken)) {
+          throw new NotAllowedError('missing or wrong CSRF token', {
+            hint: 'send the X-CSRF-Token header with the csrfToken from the login or session response',
+          });
+        }
+      }
+      const params = route.params ? parseOrThrow(route.params, request.params, 'path parameters') : undefined;
+      const query = route.query ? parseOrThrow(route.query, request.query ?? {}, 'query parameters') : undefined;
+      const body = route.body ? parseOrThrow(route.body, request.body, 'body') : undefined;
+      const result = await route.handler({
+        params,
+        query,
+        body,
+        principal,
+        actor: actorOf(principal, requestId),
+        requestId,
+        request,
+        reply,
+      });
+      if (reply.sent) return reply;
+      if (route.response === null) return reply.status(route.status ?? 204).send();
+      const checked = route.response.safeParse(result);
+      if (!checked.success) {
+        request.log.error({ issues: checked.error.issues, route: route.url }, 'response failed its schema');
+        throw new Error(`response of ${route.method} ${route.url} does not match its schema`);
+      }
+      return reply.status(route.status ?? 200).send(checked.data);
+    },
+  });
+}
+
+async function registerDocs(app: FastifyInstance): Promise<void> {
+  const require = createRequire(import.meta.url);
+  const uiDir = path.dirname(require.resolve('swagger-ui-dist/package.json'));
+  await app.register(fastifyStatic, { root: uiDir, prefix: '/api/v1/docs/assets/', decorateReply: false, index: false });
+  const html = `<!doctype html><html lang="en"><head><meta charset="utf-8"><title>Mainstay API</title>
+<link rel="stylesheet" href="/api/v1/docs/assets/swagger-ui.css"></head>
+<body><div id="ui"></div><script src="/api/v1/docs/assets/swagger-ui-bundle.js"></script>
+<script>window.ui = SwaggerUIBundle({ url: '/api/v1/openapi.json', dom_id: '#ui', deepLinking: true });</script>
+</body></html>`;
+  app.get('/api/v1/docs', async (_req, reply) => reply.type('text/html; charset=utf-8').send(html));
+}
+
+async function registerWeb(app: FastifyInstance, webDir: string | undefined): Promise<void> {
+  const index = webDir ? path.join(webDir, 'index.html') : undefined;
+  const hasWeb = index !== undefined && fs.existsSync(index);
+  if (hasWeb && webDir) {
+    await app.register(fastifyStatic, { root: webDir, prefix: '/', wildcard: false, index: false });
+  }
+  app.setNotFoundHandler((request, reply) => {
+    const url = request.url.split('?')[0] ?? '/';
+    const isApi = url.startsWith('/api/') || url.startsWith('/v2/') || url === '/metrics';
+    if (!isApi && request.method === 'GET' && hasWeb) {
+      return reply.type('text/html; charset=utf-8').header('cache-control', 'no-cache').sendFile('index.html');
+    }
+    return reply.status(404).send({
+      error: {
+        code: 'not_found',
+        message: `no route ${request.method} ${url}`,
+        hint: isApi ? 'see /api/v1/openapi.json for the routes' : 'the web app is not built; run npm run build',
+        requestId: String(request.id),
+      },
+    });
+  });
+}

@@ -1,0 +1,40 @@
+import type { Logger } from 'pino';
+import type { AuditStore } from './audit/audit.store.js';
+import type { Clock } from './clock.js';
+import type { Config } from './config.js';
+import type { Database } from './db/database.js';
+import type { ModuleMigration } from './db/migrations.js';
+import type { AnyRoute } from './http/route.js';
+import type { WorkQueue } from './queue/queue.js';
+import type { TaskHandler } from './queue/queue.model.js';
+import type { ResourceKind } from './resources/resource.js';
+import type { SecretBox } from './secrets/secret-box.js';
+import type { Metrics } from './telemetry/metrics.js';
+
+/** What the composition root hands every module. */
+export interface ModuleDeps {
+  config: Config;
+  database: Database;
+  clock: Clock;
+  logger: Logger;
+  metrics: Metrics;
+  audit: AuditStore;
+  secrets: SecretBox;
+  queue: WorkQueue;
+}
+
+/**
+ * A domain module (platform accounts, checks, alerts, …) as the composition root sees it:
+ * its migrations, its HTTP routes, its configuration-as-code kinds, its queue task
+ * handlers, and optional start/stop hooks for background work.
+ */
+export interface MainstayModule {
+  name: string;
+  migrations: readonly ModuleMigration[];
+  routes?: readonly AnyRoute[];
+  // biome-ignore lint/suspicious/noExplicitAny: kinds have different spec types
+  resources?: readonly ResourceKind<any>[];
+  taskHandlers?: Readonly<Record<string, TaskHandler>>;
+  start?(): Promise<void>;
+  stop?(): Promise<void>;
+}

@@ -1,0 +1,22 @@
+/** The durable work queue: timers and deliveries as database rows, run by a leased worker. */
+
+export {
+  type BackoffOptions,
+  DEFAULT_LEASE_MS,
+  DEFAULT_MAX_ATTEMPTS,
+  describeError,
+  retryDelayMs,
+  WorkQueue,
+  type WorkQueueOptions,
+} from './queue.js';
+export { queueMigrations } from './queue.migrations.js';
+export type {
+  EnqueueOptions,
+  FailOutcome,
+  QueueDepth,
+  Task,
+  TaskContext,
+  TaskHandler,
+  TaskState,
+} from './queue.model.js';
+export { type RetentionOptions, Worker, type WorkerOptions } from './worker.js';

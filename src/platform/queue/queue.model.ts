@@ -1,0 +1,60 @@
+import type { Executor } from '../db/database.js';
+
+/**
+ * `pending`: waiting for its run_at, or running under a lease (lease_owner and a lease in the future).
+ * `done`: finished successfully, kept until cleanup so its idempotency key keeps deduplicating.
+ * `dead`: gave up after max attempts, kept with its last error until cleanup.
+ */
+export type TaskState = 'pending' | 'done' | 'dead';
+
+/** One unit of durable work: a row in `queue_tasks`. Times are epoch milliseconds. */
+export interface Task {
+  id: string;
+  kind: string;
+  payload: unknown;
+  state: TaskState;
+  /** When the task is (next) due. */
+  runAt: number;
+  /** Attempts started so far; a claim counts as an attempt, so a crash mid-run uses one up. */
+  attempts: number;
+  maxAttempts: number;
+  lastError: string | null;
+  leaseOwner: string | null;
+  leaseExpiresAt: number | null;
+  idempotencyKey: string | null;
+  createdAt: number;
+  finishedAt: number | null;
+}
+
+export interface EnqueueOptions {
+  /** Absolute due time (ms). Give at most one of `runAt` and `delayMs`; neither means now. */
+  runAt?: number;
+  /** Due this many ms from now. */
+  delayMs?: number;
+  /** Unique per task: enqueueing an existing key returns that task and creates nothing. */
+  idempotencyKey?: string;
+  maxAttempts?: number;
+  /** Enqueue inside the caller's transaction, so the task exists only if the caller's write commits. */
+  exec?: Executor;
+}
+
+export interface TaskContext {
+  /** Aborted when this worker no longer holds the lease (it expired, or an extension found it taken). */
+  signal: AbortSignal;
+  /** Heartbeat: pushes the lease to now + `ms` (default: the queue's lease). False when the lease was lost. */
+  extendLease(ms?: number): Promise<boolean>;
+}
+
+export type TaskHandler = (task: Task, ctx: TaskContext) => Promise<void>;
+
+export interface QueueDepth {
+  /** Due and not held by a live lease (includes tasks whose lease expired). */
+  ready: number;
+  /** Not yet due. */
+  scheduled: number;
+  /** Held by a live lease. */
+  running: number;
+  dead: number;
+}
+
+export type FailOutcome = 'retry' | 'dead' | 'lost';

@@ -1,0 +1,424 @@
+import { type Kysely, sql } from 'kysely';
+import type { Clock } from '../clock.js';
+import type { Database, Executor } from '../db/database.js';
+import { InputError } from '../errors.js';
+import { newId } from '../ids.js';
+import type { Metrics } from '../telemetry/metrics.js';
+import type { EnqueueOptions, FailOutcome, QueueDepth, Task, TaskState } from './queue.model.js';
+
+export interface QueueTables {
+  queue_tasks: {
+    id: string;
+    kind: string;
+    payload: string;
+    state: TaskState;
+    run_at: number;
+    attempts: number;
+    max_attempts: number;
+    last_error: string | null;
+    lease_owner: string | null;
+    lease_expires_at: number | null;
+    idempotency_key: string | null;
+    created_at: number;
+    finished_at: number | null;
+  };
+}
+type Row = QueueTables['queue_tasks'];
+
+export interface BackoffOptions {
+  /** Delay after the first failed attempt. */
+  baseMs: number;
+  /** Upper bound of any single delay. */
+  maxMs: number;
+}
+
+export interface WorkQueueOptions {
+  database: Database;
+  clock: Clock;
+  /** Names this process in leases; must differ between live processes. */
+  owner: string;
+  /** How long a claim holds a task before another worker may take it over. Default 60 s. */
+  leaseMs?: number;
+  metrics?: Metrics;
+  /** Default 1 s doubling up to 1 h. */
+  backoff?: Partial<BackoffOptions>;
+  /** For tasks enqueued without `maxAttempts`. Default 10. */
+  defaultMaxAttempts?: number;
+  /** Jitter source in [0, 1); injected so tests can pin the backoff. */
+  random?: () => number;
+}
+
+export const DEFAULT_LEASE_MS = 60_000;
+export const DEFAULT_MAX_ATTEMPTS = 10;
+const DEFAULT_BACKOFF: BackoffOptions = { baseMs: 1_000, maxMs: 3_600_000 };
+const MAX_ERROR_CHARS = 4_000;
+
+/**
+ * Delay before the next try after `attempts` failed attempts: exponential (base · 2^(attempts−1)),
+ * capped at `maxMs`, with "equal jitter" — a uniform pick in [d/2, d] — so retries of tasks that
+ * failed together spread out while the delay still grows at least geometrically.
+ */
+export function retryDelayMs(attempts: number, backoff: BackoffOptions, random: () => number = Math.random): number {
+  const exp = Math.min(backoff.maxMs, backoff.baseMs * 2 ** Math.max(0, attempts - 1));
+  return Math.round(exp / 2 + (exp / 2) * random());
+}
+
+/** `last_error` text: the stack when there is one (it starts with the message), bounded in size. */
+export function describeError(error: unknown): string {
+  const text =
+    error instanceof Error
+      ? (error.stack ?? `${error.name}: ${error.message}`)
+      : typeof error === 'string'
+        ? error
+        : String(error);
+  return text.length > MAX_ERROR_CHARS ? `${text.slice(0, MAX_ERROR_CHARS)}…` : text;
+}
+
+function toTask(row: Row): Task {
+  return {
+    id: row.id,
+    kind: row.kind,
+    payload: JSON.parse(row.payload),
+    state: row.state,
+    runAt: Number(row.run_at),
+    attempts: Number(row.attempts),
+    maxAttempts: Number(row.max_attempts),
+    lastError: row.last_error,
+    leaseOwner: row.lease_owner,
+    leaseExpiresAt: row.lease_expires_at === null ? null : Number(row.lease_expires_at),
+    idempotencyKey: row.idempotency_key,
+    createdAt: Number(row.created_at),
+    finishedAt: row.finished_at === null ? null : Number(row.finished_at),
+  };
+}
+
+/**
+ * The durable work queue: timers and deliveries as rows in `queue_tasks`.
+ *
+ * Every write that reports a result (complete, fail, extendLease) is one UPDATE whose WHERE checks
+ * the lease — `id`, `lease_owner` and the attempt number the task was claimed with — so a worker
+ * whose lease expired and was taken over changes nothing and is told `lost`. The attempt number is
+ * part of the check so that an owner that reclaims its own expired task cannot have the stale run
+ * report for the fresh one.
+ *
+ * Done tasks are marked `done`, not deleted: an idempotency key must keep deduplicating after the
+ * work ran (a retried API call or a replayed event must not send the page twice), and the row
+ * tells an operator who ran what and when. `cleanup` deletes finished rows after a retention
+ * period in bounded batches, so the table stays at "pending + one retention window".
+ */
+export class WorkQueue {
+  readonly owner: string;
+  readonly leaseMs: number;
+  private readonly database: Database;
+  private readonly clock: Clock;
+  private readonly metrics: Metrics | undefined;
+  private readonly backoff: BackoffOptions;
+  private readonly defaultMaxAttempts: number;
+  private readonly random: () => number;
+  private readonly listeners = new Set<(runAt: number) => void>();
+
+  constructor(options: WorkQueueOptions) {
+    this.database = options.database;
+    this.clock = options.clock;
+    this.owner = options.owner;
+    this.leaseMs = options.leaseMs ?? DEFAULT_LEASE_MS;
+    this.metrics = options.metrics;
+    this.backoff = { ...DEFAULT_BACKOFF, ...options.backoff };
+    this.defaultMaxAttempts = options.defaultMaxAttempts ?? DEFAULT_MAX_ATTEMPTS;
+    this.random = options.random ?? Math.random;
+    const metrics = this.metrics;
+    if (metrics) {
+      metrics.onCollect(async () => {
+        const depth = await this.depth();
+        for (const [state, n] of Object.entries(depth)) metrics.queueDepth.set({ state }, n);
+      });
+    }
+  }
+
+  private get db(): Kysely<QueueTables> {
+    return this.database.db as Kysely<QueueTables>;
+  }
+
+  /**
+   * Calls `listener(runAt)` whenever this queue object schedules a task (a new task, or a retry),
+   * so a worker in this process can wake before its next poll. Returns the unsubscribe function.
+   * A task enqueued inside a caller's transaction is announced before that transaction commits; a
+   * worker that looks too early finds nothing and sees it at its next poll.
+   */
+  onScheduled(listener: (runAt: number) => void): () => void {
+    this.listeners.add(listener);
+    return () => this.listeners.delete(listener);
+  }
+
+  private announce(runAt: number): void {
+    for (const listener of this.listeners) listener(runAt);
+  }
+
+  async enqueue(kind: string, payload: unknown, opts: EnqueueOptions = {}): Promise<{ id: string; created: boolean }> {
+    if (!kind) throw new InputError('a task needs a kind', { fields: [{ path: 'kind', message: 'required' }] });
+    if (opts.runAt !== undefined && opts.delayMs !== undefined) {
+      throw new InputError('give either runAt or delayMs, not both', {
+        fields: [{ path: 'runAt', message: 'conflicts with delayMs' }],
+      });
+    }
+    const maxAttempts = opts.maxAttempts ?? this.defaultMaxAttempts;
+    if (!Number.isInteger(maxAttempts) || maxAttempts < 1) {
+      throw new InputError('maxAttempts must be a positive integer', {
+        fields: [{ path: 'maxAttempts', message: `got ${maxAttempts}` }],
+      });
+    }
+    const now = this.clock.now();
+    const runAt = Math.round(opts.runAt ?? now + (opts.delayMs ?? 0));
+    if (!Number.isFinite(runAt))
+      throw new InputError('runAt must be a finite time', { fields: [{ path: 'runAt', message: 'not finite' }] });
+    const db = (opts.exec ?? this.db) as Kysely<QueueTables>;
+    const row: Row = {
+      id: newId(now),
+      kind,
+      payload: JSON.stringify(payload === undefined ? null : payload),
+      state: 'pending',
+      run_at: runAt,
+      attempts: 0,
+      max_attempts: maxAttempts,
+      last_error: null,
+      lease_owner: null,
+      lease_expires_at: null,
+      idempotency_key: opts.idempotencyKey ?? null,
+      created_at: now,
+      finished_at: null,
+    };
+    if (opts.idempotencyKey === undefined) {
+      await db.insertInto('queue_tasks').values(row).execute();
+      this.announce(runAt);
+      return { id: row.id, created: true };
+    }
+    const key = opts.idempotencyKey;
+    // ON CONFLICT DO NOTHING rather than catching the unique violation: on PostgreSQL an error would
+    // abort the caller's transaction. The loop covers the key's row being deleted between the two
+    // statements (cancel or cleanup), after which the insert can succeed.
+    for (let tries = 0; tries < 3; tries++) {
+      const inserted = await db
+        .insertInto('queue_tasks')
+        .values(row)
+        .onConflict((oc) => oc.column('idempotency_key').doNothing())
+        .returning('id')
+        .executeTakeFirst();
+      if (inserted) {
+        this.announce(runAt);
+        return { id: inserted.id, created: true };
+      }
+      const existing = await db
+        .selectFrom('queue_tasks')
+        .select('id')
+        .where('idempotency_key', '=', key)
+        .executeTakeFirst();
+      if (existing) return { id: existing.id, created: false };
+    }
+    throw new Error(`enqueue of idempotency key ${key} kept conflicting with concurrent deletes`);
+  }
+
+  /**
+   * Takes up to `limit` due tasks (oldest run_at first) under a lease for this owner, counting an
+   * attempt for each. One UPDATE…RETURNING: on PostgreSQL its sub-select locks with
+   * FOR UPDATE SKIP LOCKED so concurrent claimers split the rows instead of queueing behind each
+   * other; SQLite has a single writer, so the plain statement is already exclusive.
+   */
+  async claim(limit: number, kinds?: string[]): Promise<Task[]> {
+    if (limit <= 0 || (kinds && kinds.length === 0)) return [];
+    const now = this.clock.now();
+    const db = this.db;
+    let due = db
+      .selectFrom('queue_tasks')
+      .select('id')
+      .where('state', '=', 'pending')
+      .where('run_at', '<=', now)
+      .where((eb) => eb.or([eb('lease_owner', 'is', null), eb('lease_expires_at', '<=', now)]))
+      .orderBy('run_at')
+      .orderBy('id')
+      .limit(Math.floor(limit));
+    if (kinds) due = due.where('kind', 'in', kinds);
+    if (this.database.engine === 'postgres') due = due.forUpdate().skipLocked();
+    const rows = await db
+      .updateTable('queue_tasks')
+      .set((eb) => ({
+        lease_owner: this.owner,
+        lease_expires_at: now + this.leaseMs,
+        attempts: eb('attempts', '+', 1),
+      }))
+      .where('id', 'in', due)
+      .returningAll()
+      .execute();
+    const tasks = rows.map(toTask).sort((a, b) => a.runAt - b.runAt || (a.id < b.id ? -1 : 1));
+    // A task whose lease expired on its final attempt (its worker crashed or stalled) comes back
+    // here with one attempt too many: it is dead, not run again.
+    const spent = tasks.filter((t) => t.attempts > t.maxAttempts);
+    if (spent.length === 0) return tasks;
+    for (const t of spent) {
+      const result = await db
+        .updateTable('queue_tasks')
+        .set({
+          state: 'dead',
+          attempts: t.maxAttempts,
+          finished_at: now,
+          lease_expires_at: null,
+          last_error:
+            `lease expired on the final attempt (no result was reported)${t.lastError ? `; previous error: ${t.lastError}` : ''}`.slice(
+              0,
+              MAX_ERROR_CHARS,
+            ),
+        })
+        .where('id', '=', t.id)
+        .where('lease_owner', '=', this.owner)
+        .where('attempts', '=', t.attempts)
+        .executeTakeFirst();
+      if (Number(result.numUpdatedRows) === 1) this.metrics?.queueTasks.inc({ kind: t.kind, outcome: 'dead' });
+    }
+    return tasks.filter((t) => t.attempts <= t.maxAttempts);
+  }
+
+  /**
+   * Marks a claimed task done. False when this worker no longer holds its lease (taken over or
+   * cancelled). An expired lease that nobody has taken over still completes: the work is done and
+   * no other result exists.
+   */
+  async complete(task: Task): Promise<boolean> {
+    const now = this.clock.now();
+    const result = await this.leased(task)
+      .set({ state: 'done', finished_at: now, lease_expires_at: null })
+      .executeTakeFirst();
+    const ok = Number(result.numUpdatedRows) === 1;
+    this.metrics?.queueTasks.inc({ kind: task.kind, outcome: ok ? 'done' : 'lost' });
+    return ok;
+  }
+
+  /**
+   * Records a failed attempt: attempts, last_error and the next run_at (or `dead` after max
+   * attempts) in the one statement that checks the lease. `lost` means nothing was written.
+   */
+  async fail(task: Task, error: unknown): Promise<FailOutcome> {
+    const now = this.clock.now();
+    const lastError = describeError(error);
+    // attempts is part of the lease check and max_attempts never changes, so deciding here is the
+    // same as deciding in SQL.
+    const dead = task.attempts >= task.maxAttempts;
+    const runAt = now + retryDelayMs(task.attempts, this.backoff, this.random);
+    const result = await this.leased(task)
+      .set(
+        dead
+          ? { state: 'dead', last_error: lastError, finished_at: now, lease_expires_at: null }
+          : { last_error: lastError, run_at: runAt, lease_owner: null, lease_expires_at: null },
+      )
+      .executeTakeFirst();
+    const outcome: FailOutcome = Number(result.numUpdatedRows) !== 1 ? 'lost' : dead ? 'dead' : 'retry';
+    this.metrics?.queueTasks.inc({ kind: task.kind, outcome });
+    if (outcome === 'retry') this.announce(runAt);
+    return outcome;
+  }
+
+  /** Heartbeat for long tasks: the lease now ends `ms` from now. False when the lease was lost. */
+  async extendLease(task: Task, ms: number = this.leaseMs): Promise<boolean> {
+    const result = await this.leased(task)
+      .set({ lease_expires_at: this.clock.now() + ms })
+      .executeTakeFirst();
+    return Number(result.numUpdatedRows) === 1;
+  }
+
+  /** An UPDATE of `task` that matches only while this owner still holds the lease of that attempt. */
+  private leased(task: Task) {
+    return {
+      set: (values: Partial<Row>) =>
+        this.db
+          .updateTable('queue_tasks')
+          .set(values)
+          .where('id', '=', task.id)
+          .where('state', '=', 'pending')
+          .where('lease_owner', '=', this.owner)
+          .where('attempts', '=', task.attempts),
+    };
+  }
+
+  /**
+   * Removes a pending task by its idempotency key (e.g. the next escalation step once an incident
+   * is acknowledged). The row is deleted, not marked, so the key is free to be scheduled again; a
+   * run in progress is not interrupted, but its result is discarded (complete/fail report `lost`).
+   * Done and dead tasks are left alone. Pass `exec` to cancel inside the caller's transaction.
+   */
+  async cancel(idempotencyKey: string, opts: { exec?: Executor } = {}): Promise<boolean> {
+    const db = (opts.exec ?? this.db) as Kysely<QueueTables>;
+    const result = await db
+      .deleteFrom('queue_tasks')
+      .where('idempotency_key', '=', idempotencyKey)
+      .where('state', '=', 'pending')
+      .executeTakeFirst();
+    return Number(result.numDeletedRows) > 0;
+  }
+
+  async get(id: string): Promise<Task | undefined> {
+    const row = await this.db.selectFrom('queue_tasks').selectAll().where('id', '=', id).executeTakeFirst();
+    return row ? toTask(row) : undefined;
+  }
+
+  /** Counts by state, in one scan of the unfinished rows (done rows are not counted). */
+  async depth(): Promise<QueueDepth> {
+    const now = this.clock.now();
+    const free = sql`(lease_owner is null or lease_expires_at <= ${now})`;
+    const count = (condition: ReturnType<typeof sql>) =>
+      sql<number>`coalesce(sum(case when ${condition} then 1 else 0 end), 0)`;
+    const row = await this.db
+      .selectFrom('queue_tasks')
+      .select([
+        count(sql`state = 'pending' and run_at <= ${now} and ${free}`).as('ready'),
+        count(sql`state = 'pending' and run_at > ${now} and ${free}`).as('scheduled'),
+        count(sql`state = 'pending' and not ${free}`).as('running'),
+        count(sql`state = 'dead'`).as('dead'),
+      ])
+      .where('state', 'in', ['pending', 'dead'])
+      .executeTakeFirstOrThrow();
+    const n = (v: unknown) => Number(v);
+    return { ready: n(row.ready), scheduled: n(row.scheduled), running: n(row.running), dead: n(row.dead) };
+  }
+
+  /**
+   * When the next pending task can next be claimed: its run_at, or the end of its lease while one is
+   * held. Undefined when nothing is pending. A worker sleeps until then when that beats its poll.
+   */
+  async nextDueAt(): Promise<number | undefined> {
+    const row = await this.db
+      .selectFrom('queue_tasks')
+      .select(
+        sql<number | null>`min(case when lease_expires_at > run_at then lease_expires_at else run_at end)`.as('next'),
+      )
+      .where('state', '=', 'pending')
+      .executeTakeFirst();
+    return row?.next === null || row?.next === undefined ? undefined : Number(row.next);
+  }
+
+  /**
+   * Deletes done tasks finished more than `olderThanMs` ago, and dead ones finished more than
+   * `deadOlderThanMs` ago (default: the same). Each statement deletes at most `batchSize` rows, so
+   * a large backlog never holds a long lock (SQLite has one writer); returns how many were removed.
+   */
+  async cleanup(olderThanMs: number, opts: { deadOlderThanMs?: number; batchSize?: number } = {}): Promise<number> {
+    const now = this.clock.now();
+    const batchSize = Math.max(1, Math.floor(opts.batchSize ?? 1_000));
+    let removed = 0;
+    for (const [state, age] of [
+      ['done', olderThanMs],
+      ['dead', opts.deadOlderThanMs ?? olderThanMs],
+    ] as const) {
+      for (;;) {
+        const batch = this.db
+          .selectFrom('queue_tasks')
+          .select('id')
+          .where('state', '=', state)
+          .where('finished_at', '<', now - age)
+          .limit(batchSize);
+        const result = await this.db.deleteFrom('queue_tasks').where('id', 'in', batch).executeTakeFirst();
+        const n = Number(result.numDeletedRows);
+        removed += n;
+        if (n < batchSize) break;
+      }
+    }
+    return removed;
+  }
+}

@@ -1,0 +1,238 @@
+import type { Logger } from 'pino';
+import type { Clock } from '../clock.js';
+import type { Metrics } from '../telemetry/metrics.js';
+import type { WorkQueue } from './queue.js';
+import type { Task, TaskContext, TaskHandler } from './queue.model.js';
+
+export interface RetentionOptions {
+  /** Keep done tasks this long (their idempotency keys keep deduplicating meanwhile). Default 24 h. */
+  doneMs?: number;
+  /** Keep dead tasks this long, for someone to look at. Default 7 days. */
+  deadMs?: number;
+  /** Run cleanup at most this often. Default 1 h. */
+  everyMs?: number;
+}
+
+export interface WorkerOptions {
+  queue: WorkQueue;
+  handlers: Readonly<Record<string, TaskHandler>>;
+  clock: Clock;
+  logger: Logger;
+  metrics?: Metrics;
+  /** Handlers running at once. Default 4. */
+  concurrency?: number;
+  /** Longest wait between two looks at the queue. Default 1 s. */
+  pollMs?: number;
+  /** Periodic cleanup of finished tasks while started; `false` to leave it to someone else. */
+  retention?: RetentionOptions | false;
+}
+
+const HOUR = 3_600_000;
+
+/**
+ * Runs queue tasks with a bounded number of handlers at once. `start()` polls with the injected
+ * clock and wakes early when this process schedules something sooner; `runOnce()` is the same
+ * claim-and-run step without the loop, for tests on a fake clock and for one-shot tools.
+ */
+export class Worker {
+  private readonly queue: WorkQueue;
+  private readonly handlers: Readonly<Record<string, TaskHandler>>;
+  private readonly clock: Clock;
+  private readonly logger: Logger;
+  private readonly metrics: Metrics | undefined;
+  private readonly concurrency: number;
+  private readonly pollMs: number;
+  private readonly retention: Required<RetentionOptions> | undefined;
+
+  private readonly inFlight = new Set<Promise<void>>();
+  /** Claims run one at a time so two of them cannot both fill the same free slots. */
+  private claimChain: Promise<unknown> = Promise.resolve();
+  private running = false;
+  private ticking = false;
+  private tickAgain = false;
+  private timer: { at: number; cancel: () => void } | undefined;
+  private unsubscribe: (() => void) | undefined;
+  private nextCleanupAt = 0;
+
+  constructor(options: WorkerOptions) {
+    this.queue = options.queue;
+    this.handlers = options.handlers;
+    this.clock = options.clock;
+    this.logger = options.logger;
+    this.metrics = options.metrics;
+    this.concurrency = Math.max(1, Math.floor(options.concurrency ?? 4));
+    this.pollMs = Math.max(1, options.pollMs ?? 1_000);
+    this.retention =
+      options.retention === false
+        ? undefined
+        : { doneMs: 24 * HOUR, deadMs: 7 * 24 * HOUR, everyMs: HOUR, ...options.retention };
+  }
+
+  /** Starts polling. Idempotent. */
+  start(): void {
+    if (this.running) return;
+    this.running = true;
+    this.unsubscribe = this.queue.onScheduled((runAt) => this.wakeAt(runAt));
+    void this.tick();
+  }
+
+  /** Stops claiming and waits for the handlers already running to finish; aborts nothing. */
+  async stop(): Promise<void> {
+    this.running = false;
+    this.unsubscribe?.();
+    this.unsubscribe = undefined;
+    this.timer?.cancel();
+    this.timer = undefined;
+    await this.claimChain.catch(() => {});
+    while (this.inFlight.size > 0) await Promise.allSettled([...this.inFlight]);
+  }
+
+  /**
+   * Claims and runs everything due now, at most `concurrency` at a time, and returns how many
+   * tasks ran. Tasks that fail are rescheduled in the future, so this ends.
+   */
+  async runOnce(): Promise<number> {
+    let ran = 0;
+    for (;;) {
+      const started = await this.claimAndStart();
+      ran += started;
+      if (started === 0 && this.inFlight.size === 0) return ran;
+      // Nothing due right now, or every slot busy: wait for a handler, then look again.
+      if (started === 0 || this.inFlight.size >= this.concurrency) await Promise.race(this.inFlight);
+    }
+  }
+
+  private claimAndStart(fromLoop = false): Promise<number> {
+    const next = this.claimChain.then(async () => {
+      if (fromLoop && !this.running) return 0;
+      const free = this.concurrency - this.inFlight.size;
+      if (free <= 0) return 0;
+      const tasks = await this.queue.claim(free);
+      for (const task of tasks) {
+        const run: Promise<void> = this.run(task)
+          .catch((err) => this.logger.error({ err, taskId: task.id }, 'task runner failed'))
+          .finally(() => {
+            this.inFlight.delete(run);
+            if (this.running) void this.tick();
+          });
+        this.inFlight.add(run);
+      }
+      return tasks.length;
+    });
+    this.claimChain = next.catch(() => {});
+    return next;
+  }
+
+  private async tick(): Promise<void> {
+    if (!this.running) return;
+    if (this.ticking) {
+      this.tickAgain = true;
+      return;
+    }
+    this.ticking = true;
+    let at = this.clock.now() + this.pollMs;
+    try {
+      do {
+        this.tickAgain = false;
+        const started = await this.claimAndStart(true);
+        // Claimed as many as there was room for: more may be due. A full worker looks again when a
+        // handler finishes.
+        if (started > 0 && this.inFlight.size < this.concurrency) this.tickAgain = true;
+      } while (this.tickAgain && this.running);
+      await this.maybeCleanup();
+      // Sleep until the next known task (or lease expiry) when that is sooner than a poll. Something
+      // already due but not claimed (slots full, rows locked by another process) waits for a handler
+      // to finish or for the poll, rather than spinning.
+      const next = await this.queue.nextDueAt();
+      at = this.clock.now() + this.pollMs;
+      if (next !== undefined && next > this.clock.now()) at = Math.min(at, next);
+    } catch (err) {
+      this.logger.error({ err }, 'work queue poll failed');
+    } finally {
+      this.ticking = false;
+    }
+    if (!this.running) return;
+    // A wake-up that arrived while this pass was finishing must not wait for the next poll.
+    if (this.tickAgain) void this.tick();
+    else this.wakeAt(at);
+  }
+
+  /** Makes sure the loop looks at the queue no later than `at`. */
+  private wakeAt(at: number): void {
+    if (!this.running) return;
+    const now = this.clock.now();
+    if (at <= now) {
+      void this.tick();
+      return;
+    }
+    if (this.timer && this.timer.at <= at) return;
+    this.timer?.cancel();
+    const cancel = this.clock.setTimeout(() => {
+      if (this.timer?.cancel === cancel) this.timer = undefined;
+      void this.tick();
+    }, at - now);
+    this.timer = { at, cancel };
+  }
+
+  private async maybeCleanup(): Promise<void> {
+    if (!this.retention || this.clock.now() < this.nextCleanupAt) return;
+    this.nextCleanupAt = this.clock.now() + this.retention.everyMs;
+    const removed = await this.queue.cleanup(this.retention.doneMs, { deadOlderThanMs: this.retention.deadMs });
+    if (removed > 0) this.logger.debug({ removed }, 'work queue cleanup');
+  }
+
+  private async run(task: Task): Promise<void> {
+    const log = this.logger.child({ taskId: task.id, kind: task.kind, attempt: task.attempts });
+    const startedAt = this.clock.now();
+    this.metrics?.queueTaskLatency.observe({ kind: task.kind }, Math.max(0, startedAt - task.runAt) / 1000);
+
+    const controller = new AbortController();
+    let cancelExpiry = () => {};
+    const armExpiry = (at: number) => {
+      cancelExpiry();
+      cancelExpiry = this.clock.setTimeout(
+        () => controller.abort(new Error(`lease of task ${task.id} expired`)),
+        Math.max(0, at - this.clock.now()),
+      );
+    };
+    armExpiry(task.leaseExpiresAt ?? startedAt + this.queue.leaseMs);
+    const ctx: TaskContext = {
+      signal: controller.signal,
+      extendLease: async (ms = this.queue.leaseMs) => {
+        const ok = await this.queue.extendLease(task, ms);
+        if (ok) armExpiry(this.clock.now() + ms);
+        else controller.abort(new Error(`lease of task ${task.id} was lost`));
+        return ok;
+      },
+    };
+
+    let outcome = 'done';
+    let failure: { error: unknown } | undefined;
+    try {
+      const handler = Object.hasOwn(this.handlers, task.kind) ? this.handlers[task.kind] : undefined;
+      if (!handler) throw new Error(`no handler is registered for task kind "${task.kind}"`);
+      await handler(task, ctx);
+    } catch (error) {
+      failure = { error };
+    }
+    try {
+      if (!failure) {
+        outcome = (await this.queue.complete(task)) ? 'done' : 'lost';
+        if (outcome === 'lost') log.warn('task finished after its lease was taken over; its result was discarded');
+      } else {
+        const err = failure.error;
+        outcome = await this.queue.fail(task, err);
+        if (outcome === 'dead') log.error({ err }, 'task failed on its last attempt and is dead');
+        else if (outcome === 'retry') log.warn({ err }, 'task failed; will retry');
+        else log.warn({ err }, 'task failed after its lease was taken over; the failure was discarded');
+      }
+    } catch (recordErr) {
+      // The lease will expire and another attempt will run (at-least-once); nothing else to do here.
+      outcome = 'error';
+      log.error({ err: recordErr, taskErr: failure?.error }, 'could not record a task result');
+    } finally {
+      cancelExpiry();
+      this.metrics?.queueTaskDuration.observe({ kind: task.kind, outcome }, (this.clock.now() - startedAt) / 1000);
+    }
+  }
+}

@@ -1,0 +1,61 @@
+import { createApp } from './app.js';
+import { loadConfig } from './config.js';
+import { DomainError } from './errors.js';
+
+export interface ServeOverrides {
+  host?: string | undefined;
+  port?: number | string | undefined;
+  dataDir?: string | undefined;
+}
+
+/** `mainstay serve`: configure, migrate, create the first admin, listen, and shut down gracefully on a signal. */
+export async function serve(overrides: ServeOverrides = {}): Promise<void> {
+  let config: ReturnType<typeof loadConfig>;
+  try {
+    config = loadConfig(process.env, overrides);
+  } catch (err) {
+    if (err instanceof DomainError) {
+      console.error(`mainstay: ${err.message}`);
+      process.exit(2);
+    }
+    throw err;
+  }
+  const app = await createApp({ config });
+  const admin = await app.bootstrapAdmin();
+  const url = await app.start();
+  const shown = url.replace('://0.0.0.0', '://127.0.0.1');
+  if (admin) {
+    const lines = [
+      '',
+      '  Mainstay created the first admin account:',
+      `    email:    ${admin.email}`,
+      admin.generated ? `    password: ${admin.password}` : '    password: (from MAINSTAY_ADMIN_PASSWORD)',
+      admin.generated ? '  This password is shown once. Sign in and change it under your profile.' : '',
+      '',
+    ];
+    process.stdout.write(`${lines.join('\n')}\n`);
+  }
+  process.stdout.write(`Mainstay ${config.databaseUrl ? 'on PostgreSQL' : `with ${config.sqlitePath}`} is serving ${shown}\n`);
+
+  let stopping = false;
+  const stop = (signal: string) => {
+    if (stopping) {
+      app.logger.warn({ signal }, 'second signal: exiting now');
+      process.exit(1);
+    }
+    stopping = true;
+    app.logger.info({ signal }, 'shutting down: no new requests, finishing in-flight work');
+    app
+      .close()
+      .then(() => {
+        app.logger.info('stopped cleanly');
+        process.exit(0);
+      })
+      .catch((err) => {
+        app.logger.error({ err }, 'shutdown failed');
+        process.exit(1);
+      });
+  };
+  process.on('SIGINT', () => stop('SIGINT'));
+  process.on('SIGTERM', () => stop('SIGTERM'));
+}
