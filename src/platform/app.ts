@@ -45,6 +45,8 @@ export interface App {
   logger: Logger;
   metrics: Metrics;
   http: FastifyInstance;
+  /** Every API route with its declared access (the authorization matrix test walks them). */
+  routes: readonly AnyRoute[];
   accounts: AccountsModule;
   resources: ResourceService;
   queue: WorkQueue;
@@ -131,6 +133,7 @@ export async function createApp(opts: AppOptions): Promise<App> {
     logger,
     metrics,
     http,
+    routes,
     accounts,
     resources,
     queue,

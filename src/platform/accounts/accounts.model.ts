@@ -131,7 +131,7 @@ export const PasswordTokenSchema = LoginSchema.extend({
   scope: RoleSchema.optional(),
   expiresInDays: z.number().int().min(1).max(3650).optional(),
 });
-export const SessionSchema = z.object({ user: UserSchema, csrfToken: z.string() });
+export const SessionSchema = z.object({ user: UserSchema, csrfToken: z.string().nullable() });
 export const ChangePasswordSchema = z.strictObject({ currentPassword: z.string().min(1), newPassword: PasswordSchema });
 export const SetPasswordSchema = z.strictObject({ password: PasswordSchema });
 export const IdParams = z.object({ id: z.string().min(1).max(64) });

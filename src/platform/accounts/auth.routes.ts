@@ -1,5 +1,5 @@
 import type { FastifyReply, FastifyRequest } from 'fastify';
-import { UnauthenticatedError } from '../errors.js';
+import { InputError, UnauthenticatedError } from '../errors.js';
 import { type AnyRoute, defineRoute } from '../http/route.js';
 import {
   ChangePasswordSchema,
@@ -38,7 +38,7 @@ export function authRoutes(auth: AuthService, users: UsersService): AnyRoute[] {
       response: SessionSchema,
       async handler({ body, request, reply, requestId }) {
         const r = await auth.login(body.email, body.password, { ip: request.ip, userAgent: request.headers['user-agent'], requestId });
-        setSessionCookies(request, reply, r.sessionToken, r.csrfToken, Math.floor((r.expiresAt - Date.now()) / 1000));
+        setSessionCookies(request, reply, r.sessionToken, r.csrfToken, Math.floor(auth.sessionTtlMs / 1000));
         return { user: r.user, csrfToken: r.csrfToken };
       },
     }),
@@ -57,14 +57,13 @@ export function authRoutes(auth: AuthService, users: UsersService): AnyRoute[] {
     defineRoute({
       method: 'GET',
       url: '/api/v1/auth/session',
-      summary: 'The signed-in user and the CSRF token for cookie-authenticated writes',
+      summary: 'The signed-in user and the CSRF token for cookie-authenticated writes (null for API tokens)',
       tags: ['auth'],
       access: 'authenticated',
       response: SessionSchema,
       async handler({ principal, request }) {
-        if (principal.via !== 'session') throw new UnauthenticatedError('no session: this request used an API token');
         const { csrfToken } = await auth.authenticate(request);
-        return { user: await users.get(principal.userId!), csrfToken: csrfToken ?? '' };
+        return { user: await users.get(principal.userId!), csrfToken: principal.via === 'session' ? csrfToken : null };
       },
     }),
     defineRoute({
@@ -110,7 +109,7 @@ export function authRoutes(auth: AuthService, users: UsersService): AnyRoute[] {
       async handler({ principal, actor, body, request, reply }) {
         await auth.verifyCredentials(principal.email!, body.currentPassword, request.ip).catch((err) => {
           if (err instanceof UnauthenticatedError) {
-            throw new UnauthenticatedError('the current password is wrong', { fields: [{ path: 'currentPassword', message: 'wrong password' }] });
+            throw new InputError('the current password is wrong', { fields: [{ path: 'currentPassword', message: 'wrong password' }] });
           }
           throw err;
         });

@@ -43,6 +43,10 @@ export class AuthService {
     private readonly options: AuthOptions,
   ) {}
 
+  get sessionTtlMs(): number {
+    return this.options.sessionTtlMs;
+  }
+
   /** Checks email and password under the login rate limit. Unknown emails cost the same as wrong passwords. */
   async verifyCredentials(email: string, password: string, ip: string): Promise<User> {
     const db = this.database.db;

@@ -94,7 +94,6 @@ export async function buildHttpServer(opts: HttpServerOptions): Promise<FastifyI
       const given = req.headers['x-request-id'];
       return typeof given === 'string' && REQUEST_ID.test(given) ? given : newId();
     },
-    disableRequestLogging: false,
     ...(opts.https ? { https: opts.https } : {}),
   }) as unknown as FastifyInstance;
 

@@ -1,0 +1,141 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { Access } from '../../src/platform/http/route.js';
+import { engines } from '../support/engines.js';
+import { type TestServer, startTestServer } from '../support/server.js';
+
+/**
+ * The expected access of every API route. A new route without an entry here fails
+ * the first test: decide who may call it, write it down, and the walk checks it.
+ * `team:R` means role R globally or on the team that owns the resource.
+ */
+const EXPECTED: Record<string, string> = {
+  'POST /api/v1/auth/login': 'public',
+  'POST /api/v1/auth/logout': 'authenticated',
+  'GET /api/v1/auth/session': 'authenticated',
+  'POST /api/v1/auth/token': 'public',
+  'GET /api/v1/me': 'authenticated',
+  'PATCH /api/v1/me': 'authenticated',
+  'POST /api/v1/me/password': 'authenticated',
+  'GET /api/v1/users': 'team:viewer',
+  'POST /api/v1/users': 'admin',
+  'GET /api/v1/users/:id': 'team:viewer',
+  'PATCH /api/v1/users/:id': 'admin',
+  'DELETE /api/v1/users/:id': 'admin',
+  'POST /api/v1/users/:id/password': 'admin',
+  'GET /api/v1/teams': 'team:viewer',
+  'POST /api/v1/teams': 'admin',
+  'GET /api/v1/teams/:id': 'team:viewer',
+  'PATCH /api/v1/teams/:id': 'team:admin',
+  'DELETE /api/v1/teams/:id': 'admin',
+  'GET /api/v1/teams/:id/members': 'team:viewer',
+  'PUT /api/v1/teams/:id/members/:userId': 'team:admin',
+  'DELETE /api/v1/teams/:id/members/:userId': 'team:admin',
+  'GET /api/v1/tokens': 'authenticated',
+  'POST /api/v1/tokens': 'authenticated',
+  'DELETE /api/v1/tokens/:id': 'authenticated',
+  'GET /api/v1/audit': 'admin',
+  'POST /api/v1/apply': 'team:viewer',
+  'GET /api/v1/resources': 'team:viewer',
+  'GET /api/v1/resources/:kind': 'team:viewer',
+  'GET /api/v1/resources/:kind/:name': 'team:viewer',
+  'DELETE /api/v1/resources/:kind/:name': 'team:viewer',
+  'GET /api/v1/export': 'team:viewer',
+};
+
+/**
+ * Routes whose real requirement depends on the resource: resource deletes need the
+ * kind's writeRole, and the walk deletes a Team (writeRole admin).
+ */
+const WALKED_AS: Record<string, string> = {
+  'DELETE /api/v1/resources/:kind/:name': 'admin',
+};
+
+const RANK = ['viewer', 'responder', 'editor', 'admin'];
+const accessString = (a: Access) => (typeof a === 'string' ? a : `team:${a.role}`);
+
+interface Persona {
+  name: string;
+  token?: string;
+  /** Highest global role after the token's scope; null for none. */
+  global: string | null;
+  /** Highest role anywhere (global or on a team). */
+  anywhere: string | null;
+}
+
+function allowed(p: Persona, expected: string): boolean {
+  if (expected === 'public') return true;
+  if (!p.token) return false;
+  if (expected === 'authenticated') return true;
+  const [scope, role] = expected.startsWith('team:') ? ['team', expected.slice(5)] : ['global', expected];
+  const have = scope === 'team' ? p.anywhere : p.global;
+  return have !== null && RANK.indexOf(have) >= RANK.indexOf(role!);
+}
+
+describe.each(engines())('authorization matrix on %s', (engine) => {
+  let s: TestServer;
+  const personas: Persona[] = [];
+  let teamId = '';
+  let memberId = '';
+
+  beforeAll(async () => {
+    s = await startTestServer({ engine, listen: false });
+    const admin = { authorization: `Bearer ${s.adminToken}` };
+    const team = await s.app.http.inject({ method: 'POST', url: '/api/v1/teams', headers: admin, payload: { name: 'matrix' } });
+    teamId = team.json().id;
+    const mk = async (email: string, role: string | null) => {
+      const u = await s.app.http.inject({ method: 'POST', url: '/api/v1/users', headers: admin, payload: { email, name: email, role, password: 'matrix password 123' } });
+      return u.json().id as string;
+    };
+    const token = async (email: string, scope?: string) =>
+      (await s.app.http.inject({ method: 'POST', url: '/api/v1/auth/token', payload: { email, password: 'matrix password 123', name: 't', ...(scope ? { scope } : {}) } })).json().token as string;
+    personas.push({ name: 'anonymous', global: null, anywhere: null });
+    for (const role of RANK) {
+      await mk(`${role}@m.test`, role);
+      personas.push({ name: role, token: await token(`${role}@m.test`), global: role, anywhere: role });
+    }
+    memberId = await mk('team-admin@m.test', null);
+    await s.app.http.inject({ method: 'PUT', url: `/api/v1/teams/${teamId}/members/${memberId}`, headers: admin, payload: { role: 'admin' } });
+    personas.push({ name: 'team admin', token: await token('team-admin@m.test', 'admin'), global: null, anywhere: 'admin' });
+    await mk('nobody@m.test', null);
+    personas.push({ name: 'no role', token: await token('nobody@m.test', 'viewer').catch(() => undefined), global: null, anywhere: null });
+    await mk('scoped@m.test', 'admin');
+    personas.push({ name: 'admin with viewer-scoped token', token: await token('scoped@m.test', 'viewer'), global: 'viewer', anywhere: 'viewer' });
+  });
+  afterAll(() => s?.close());
+
+  it('every route has an expected access entry that matches its declaration', () => {
+    const declared = Object.fromEntries(s.app.routes.map((r) => [`${r.method} ${r.url}`, accessString(r.access)]));
+    const missing = Object.keys(declared).filter((k) => !(k in EXPECTED));
+    expect(missing, 'routes without an entry in EXPECTED').toEqual([]);
+    expect(Object.keys(EXPECTED).filter((k) => !(k in declared)), 'entries for routes that do not exist').toEqual([]);
+    for (const [k, v] of Object.entries(declared)) expect(v, k).toBe(EXPECTED[k]);
+  });
+
+  it('every route answers every persona as the matrix says', async () => {
+    const failures: string[] = [];
+    for (const route of s.app.routes) {
+      const key = `${route.method} ${route.url}`;
+      const expected = WALKED_AS[key] ?? EXPECTED[key]!;
+      for (const p of personas) {
+        // Team-scoped personas act on their own team; everyone else on ids that do not exist.
+        const url = route.url
+          .replace(':id', p.name === 'team admin' && route.url.startsWith('/api/v1/teams/') ? teamId : 'no-such-id')
+          .replace(':userId', 'no-such-user')
+          .replace(':kind', 'teams')
+          .replace(':name', 'no-such-team');
+        const r = await s.app.http.inject({
+          method: route.method,
+          url,
+          headers: p.token ? { authorization: `Bearer ${p.token}` } : {},
+          ...(route.method === 'GET' || route.method === 'DELETE' ? {} : { payload: {} }),
+        });
+        const denied = r.statusCode === 401 || r.statusCode === 403;
+        const want = allowed(p, expected);
+        if (want === denied) failures.push(`${route.method} ${route.url} as ${p.name}: ${r.statusCode} (expected ${want ? 'allowed' : 'denied'})`);
+        if (!want && !p.token && r.statusCode !== 401) failures.push(`${route.method} ${route.url} anonymous: ${r.statusCode}, expected 401`);
+        if (r.statusCode >= 500) failures.push(`${route.method} ${route.url} as ${p.name}: ${r.statusCode} ${r.body}`);
+      }
+    }
+    expect(failures).toEqual([]);
+  });
+});
