@@ -41,7 +41,14 @@ export function build({ force = false } = {}) {
   const webSrc = Math.max(newest(path.join(root, 'web')), deps);
   if (force || webSrc > stamp(webOut)) {
     console.log('mainstay: building web app…');
-    run(process.execPath, [path.join(root, 'node_modules', 'vite', 'bin', 'vite.js'), 'build', '--config', 'web/vite.config.ts', '--logLevel', 'warn']);
+    run(process.execPath, [
+      path.join(root, 'node_modules', 'vite', 'bin', 'vite.js'),
+      'build',
+      '--config',
+      'web/vite.config.ts',
+      '--logLevel',
+      'warn',
+    ]);
     fs.writeFileSync(webOut, new Date().toISOString());
   }
 }

@@ -13,7 +13,9 @@ export function ensureDeps(root) {
     (fs.existsSync(lock) && fs.statSync(lock).mtimeMs > fs.statSync(marker).mtimeMs + 1000);
   if (!stale) return;
   const hasLock = fs.existsSync(lock);
-  console.log(`mainstay: installing dependencies (npm ${hasLock ? 'ci' : 'install'}; better-sqlite3 builds from source, about a minute)…`);
+  console.log(
+    `mainstay: installing dependencies (npm ${hasLock ? 'ci' : 'install'}; better-sqlite3 builds from source, about a minute)…`,
+  );
   const r = spawnSync('npm', [hasLock ? 'ci' : 'install', '--no-audit', '--no-fund'], {
     cwd: root,
     stdio: 'inherit',

@@ -9,10 +9,14 @@ import { ensureDeps } from './ensure-deps.mjs';
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
 ensureDeps(root);
 build();
-const child = spawn(process.execPath, [path.join(root, 'dist', 'server', 'cli', 'main.js'), 'serve', ...process.argv.slice(2)], {
-  cwd: root,
-  stdio: 'inherit',
-});
+const child = spawn(
+  process.execPath,
+  [path.join(root, 'dist', 'server', 'cli', 'main.js'), 'serve', ...process.argv.slice(2)],
+  {
+    cwd: root,
+    stdio: 'inherit',
+  },
+);
 // The server handles SIGINT/SIGTERM itself (graceful shutdown); pass them on and wait.
 for (const sig of ['SIGINT', 'SIGTERM']) process.on(sig, () => child.kill(sig));
 child.on('exit', (code, signal) => process.exit(code ?? (signal ? 1 : 0)));

@@ -22,7 +22,9 @@ async function findPostgres() {
     await client.query('select 1');
     return DEFAULT_PG;
   } catch (err) {
-    notes.push(`PostgreSQL half skipped: no MAINSTAY_TEST_POSTGRES_URL and ${DEFAULT_PG} did not answer (${err.message})`);
+    notes.push(
+      `PostgreSQL half skipped: no MAINSTAY_TEST_POSTGRES_URL and ${DEFAULT_PG} did not answer (${err.message})`,
+    );
     return undefined;
   } finally {
     await client.end().catch(() => {});
@@ -36,15 +38,20 @@ if (pgUrl) {
 } else if (process.env.CI === 'true') {
   console.error('mainstay: CI=true and no PostgreSQL answered; the PostgreSQL half must run in CI');
 }
-if (!fs.existsSync('/usr/bin/chromium')) notes.push('browser tests skipped: /usr/bin/chromium is missing (apt-get install -y chromium)');
+if (!fs.existsSync('/usr/bin/chromium'))
+  notes.push('browser tests skipped: /usr/bin/chromium is missing (apt-get install -y chromium)');
 
 const summaryFile = path.join(root, '.test-results', 'summary.json');
 fs.rmSync(summaryFile, { force: true });
-const r = spawnSync(process.execPath, [path.join(root, 'node_modules', 'vitest', 'vitest.mjs'), 'run', ...process.argv.slice(2)], {
-  cwd: root,
-  stdio: 'inherit',
-  env,
-});
+const r = spawnSync(
+  process.execPath,
+  [path.join(root, 'node_modules', 'vitest', 'vitest.mjs'), 'run', ...process.argv.slice(2)],
+  {
+    cwd: root,
+    stdio: 'inherit',
+    env,
+  },
+);
 
 let summary = { passed: 0, failed: 1, skipped: 0, postgres: 0, skippedReasons: [] };
 if (fs.existsSync(summaryFile)) summary = JSON.parse(fs.readFileSync(summaryFile, 'utf8'));
@@ -52,5 +59,7 @@ else notes.push('vitest wrote no summary (it crashed before the end of the run)'
 if (r.status !== 0 && summary.failed === 0) summary.failed = 1;
 for (const n of [...notes, ...summary.skippedReasons]) console.log(`note: ${n}`);
 console.log(`tests on PostgreSQL: ${summary.postgres}`);
-console.log(`${summary.passed} passed, ${summary.failed} failed${summary.skipped ? `, ${summary.skipped} skipped` : ''}`);
+console.log(
+  `${summary.passed} passed, ${summary.failed} failed${summary.skipped ? `, ${summary.skipped} skipped` : ''}`,
+);
 process.exit(summary.failed > 0 || r.status !== 0 ? 1 : 0);

@@ -5,8 +5,8 @@ import { fileURLToPath } from 'node:url';
 import type { FastifyInstance } from 'fastify';
 import type { Logger } from 'pino';
 import { type AccountsModule, accountsModule } from './accounts/index.js';
-import { SYSTEM_ACTOR } from './audit/audit.model.js';
 import { auditMigrations } from './audit/audit.migrations.js';
+import { SYSTEM_ACTOR } from './audit/audit.model.js';
 import { auditRoutes } from './audit/audit.routes.js';
 import { AuditStore } from './audit/audit.store.js';
 import { type Clock, systemClock } from './clock.js';
@@ -18,11 +18,11 @@ import type { AnyRoute } from './http/route.js';
 import { buildHttpServer } from './http/server.js';
 import { randomSecret } from './ids.js';
 import type { MainstayModule } from './module.js';
-import { WorkQueue, Worker, queueMigrations } from './queue/index.js';
+import { queueMigrations, Worker, WorkQueue } from './queue/index.js';
 import { ResourceService } from './resources/apply.service.js';
 import { ResourceRegistry } from './resources/registry.js';
 import { resourcesRoutes } from './resources/resources.routes.js';
-import { SecretBox, loadSecretKey } from './secrets/secret-box.js';
+import { loadSecretKey, SecretBox } from './secrets/secret-box.js';
 import { createLogger } from './telemetry/logger.js';
 import { Metrics } from './telemetry/metrics.js';
 
@@ -122,7 +122,10 @@ export async function createApp(opts: AppOptions): Promise<App> {
     trustProxy: config.trustProxy,
     version: VERSION,
     webDir,
-    https: config.tlsCert && config.tlsKey ? { cert: fs.readFileSync(config.tlsCert), key: fs.readFileSync(config.tlsKey) } : undefined,
+    https:
+      config.tlsCert && config.tlsKey
+        ? { cert: fs.readFileSync(config.tlsCert), key: fs.readFileSync(config.tlsKey) }
+        : undefined,
   });
 
   let closed = false;
@@ -144,7 +147,13 @@ export async function createApp(opts: AppOptions): Promise<App> {
       const generated = !config.adminPassword;
       const password = config.adminPassword ?? randomSecret(12);
       try {
-        await accounts.users.create(SYSTEM_ACTOR, { email, name: 'Administrator', timeZone: 'UTC', role: 'admin', password });
+        await accounts.users.create(SYSTEM_ACTOR, {
+          email,
+          name: 'Administrator',
+          timeZone: 'UTC',
+          role: 'admin',
+          password,
+        });
       } catch (err) {
         // Another instance created the first admin at the same moment.
         if (err instanceof ConflictError) return null;

@@ -26,9 +26,18 @@ const ConfigSchema = z.object({
   /** MAINSTAY_LOG_LEVEL: pino level. */
   logLevel: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
   /** MAINSTAY_BODY_LIMIT: largest request body in bytes (1 KiB – 64 MiB). */
-  bodyLimit: z.coerce.number().int().min(1024).max(64 * 1024 * 1024).default(1024 * 1024),
+  bodyLimit: z.coerce
+    .number()
+    .int()
+    .min(1024)
+    .max(64 * 1024 * 1024)
+    .default(1024 * 1024),
   /** MAINSTAY_SESSION_TTL_HOURS: idle session lifetime in hours. */
-  sessionTtlHours: z.coerce.number().min(0.1).max(24 * 90).default(24 * 7),
+  sessionTtlHours: z.coerce
+    .number()
+    .min(0.1)
+    .max(24 * 90)
+    .default(24 * 7),
   /** MAINSTAY_WEB_DIR: built web app to serve at `/` (default: dist/web beside the server). */
   webDir: z.string().optional(),
   /** MAINSTAY_TLS_CERT / MAINSTAY_TLS_KEY: PEM files to serve HTTPS directly. */

@@ -35,7 +35,9 @@ export async function serve(overrides: ServeOverrides = {}): Promise<void> {
     ];
     process.stdout.write(`${lines.join('\n')}\n`);
   }
-  process.stdout.write(`Mainstay ${config.databaseUrl ? 'on PostgreSQL' : `with ${config.sqlitePath}`} is serving ${shown}\n`);
+  process.stdout.write(
+    `Mainstay ${config.databaseUrl ? 'on PostgreSQL' : `with ${config.sqlitePath}`} is serving ${shown}\n`,
+  );
 
   let stopping = false;
   const stop = (signal: string) => {

@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Access } from '../../src/platform/http/route.js';
 import { engines } from '../support/engines.js';
-import { type TestServer, startTestServer } from '../support/server.js';
+import { startTestServer, type TestServer } from '../support/server.js';
 
 /**
  * The expected access of every API route. A new route without an entry here fails
@@ -80,26 +80,62 @@ describe.each(engines())('authorization matrix on %s', (engine) => {
   beforeAll(async () => {
     s = await startTestServer({ engine, listen: false });
     const admin = { authorization: `Bearer ${s.adminToken}` };
-    const team = await s.app.http.inject({ method: 'POST', url: '/api/v1/teams', headers: admin, payload: { name: 'matrix' } });
+    const team = await s.app.http.inject({
+      method: 'POST',
+      url: '/api/v1/teams',
+      headers: admin,
+      payload: { name: 'matrix' },
+    });
     teamId = team.json().id;
     const mk = async (email: string, role: string | null) => {
-      const u = await s.app.http.inject({ method: 'POST', url: '/api/v1/users', headers: admin, payload: { email, name: email, role, password: 'matrix password 123' } });
+      const u = await s.app.http.inject({
+        method: 'POST',
+        url: '/api/v1/users',
+        headers: admin,
+        payload: { email, name: email, role, password: 'matrix password 123' },
+      });
       return u.json().id as string;
     };
     const token = async (email: string, scope?: string) =>
-      (await s.app.http.inject({ method: 'POST', url: '/api/v1/auth/token', payload: { email, password: 'matrix password 123', name: 't', ...(scope ? { scope } : {}) } })).json().token as string;
+      (
+        await s.app.http.inject({
+          method: 'POST',
+          url: '/api/v1/auth/token',
+          payload: { email, password: 'matrix password 123', name: 't', ...(scope ? { scope } : {}) },
+        })
+      ).json().token as string;
     personas.push({ name: 'anonymous', global: null, anywhere: null });
     for (const role of RANK) {
       await mk(`${role}@m.test`, role);
       personas.push({ name: role, token: await token(`${role}@m.test`), global: role, anywhere: role });
     }
     memberId = await mk('team-admin@m.test', null);
-    await s.app.http.inject({ method: 'PUT', url: `/api/v1/teams/${teamId}/members/${memberId}`, headers: admin, payload: { role: 'admin' } });
-    personas.push({ name: 'team admin', token: await token('team-admin@m.test', 'admin'), global: null, anywhere: 'admin' });
+    await s.app.http.inject({
+      method: 'PUT',
+      url: `/api/v1/teams/${teamId}/members/${memberId}`,
+      headers: admin,
+      payload: { role: 'admin' },
+    });
+    personas.push({
+      name: 'team admin',
+      token: await token('team-admin@m.test', 'admin'),
+      global: null,
+      anywhere: 'admin',
+    });
     await mk('nobody@m.test', null);
-    personas.push({ name: 'no role', token: await token('nobody@m.test', 'viewer').catch(() => undefined), global: null, anywhere: null });
+    personas.push({
+      name: 'no role',
+      token: await token('nobody@m.test', 'viewer').catch(() => undefined),
+      global: null,
+      anywhere: null,
+    });
     await mk('scoped@m.test', 'admin');
-    personas.push({ name: 'admin with viewer-scoped token', token: await token('scoped@m.test', 'viewer'), global: 'viewer', anywhere: 'viewer' });
+    personas.push({
+      name: 'admin with viewer-scoped token',
+      token: await token('scoped@m.test', 'viewer'),
+      global: 'viewer',
+      anywhere: 'viewer',
+    });
   });
   afterAll(() => s?.close());
 
@@ -107,7 +143,10 @@ describe.each(engines())('authorization matrix on %s', (engine) => {
     const declared = Object.fromEntries(s.app.routes.map((r) => [`${r.method} ${r.url}`, accessString(r.access)]));
     const missing = Object.keys(declared).filter((k) => !(k in EXPECTED));
     expect(missing, 'routes without an entry in EXPECTED').toEqual([]);
-    expect(Object.keys(EXPECTED).filter((k) => !(k in declared)), 'entries for routes that do not exist').toEqual([]);
+    expect(
+      Object.keys(EXPECTED).filter((k) => !(k in declared)),
+      'entries for routes that do not exist',
+    ).toEqual([]);
     for (const [k, v] of Object.entries(declared)) expect(v, k).toBe(EXPECTED[k]);
   });
 
@@ -131,8 +170,12 @@ describe.each(engines())('authorization matrix on %s', (engine) => {
         });
         const denied = r.statusCode === 401 || r.statusCode === 403;
         const want = allowed(p, expected);
-        if (want === denied) failures.push(`${route.method} ${route.url} as ${p.name}: ${r.statusCode} (expected ${want ? 'allowed' : 'denied'})`);
-        if (!want && !p.token && r.statusCode !== 401) failures.push(`${route.method} ${route.url} anonymous: ${r.statusCode}, expected 401`);
+        if (want === denied)
+          failures.push(
+            `${route.method} ${route.url} as ${p.name}: ${r.statusCode} (expected ${want ? 'allowed' : 'denied'})`,
+          );
+        if (!want && !p.token && r.statusCode !== 401)
+          failures.push(`${route.method} ${route.url} anonymous: ${r.statusCode}, expected 401`);
         if (r.statusCode >= 500) failures.push(`${route.method} ${route.url} as ${p.name}: ${r.statusCode} ${r.body}`);
       }
     }

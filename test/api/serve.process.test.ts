@@ -44,7 +44,8 @@ function exitOf(child: ChildProcess): Promise<number | null> {
 describe('mainstay serve as a process', () => {
   const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'mainstay-serve-'));
   beforeAll(() => {
-    if (!fs.existsSync(entry)) spawnSync(process.execPath, [path.join(root, 'scripts', 'build.mjs')], { cwd: root, stdio: 'ignore' });
+    if (!fs.existsSync(entry))
+      spawnSync(process.execPath, [path.join(root, 'scripts', 'build.mjs')], { cwd: root, stdio: 'ignore' });
   });
   afterAll(() => fs.rmSync(dataDir, { recursive: true, force: true }));
 
@@ -77,7 +78,9 @@ describe('mainstay serve as a process', () => {
 
     const second = await startServe(dataDir);
     expect(second.stdout()).not.toContain('created the first admin');
-    const teams = await fetch(`${second.url}/api/v1/teams?q=survives`, { headers: { authorization: `Bearer ${token}` } });
+    const teams = await fetch(`${second.url}/api/v1/teams?q=survives`, {
+      headers: { authorization: `Bearer ${token}` },
+    });
     expect(((await teams.json()) as { total: number }).total).toBe(1);
     const ready = await fetch(`${second.url}/readyz`);
     expect(ready.status).toBe(200);

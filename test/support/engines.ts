@@ -17,7 +17,9 @@ export const POSTGRES_SKIP_REASON = POSTGRES_URL ? undefined : 'MAINSTAY_TEST_PO
 export function engines(): Engine[] {
   if (POSTGRES_URL) return ['sqlite', 'postgres'];
   if (process.env.CI === 'true') {
-    throw new Error('CI=true but MAINSTAY_TEST_POSTGRES_URL is not set: the PostgreSQL half of the tests must run in CI');
+    throw new Error(
+      'CI=true but MAINSTAY_TEST_POSTGRES_URL is not set: the PostgreSQL half of the tests must run in CI',
+    );
   }
   return ['sqlite'];
 }

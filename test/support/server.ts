@@ -35,7 +35,10 @@ export interface TestServerOptions {
 export async function startTestServer(opts: TestServerOptions = {}): Promise<TestServer> {
   const engine = opts.engine ?? 'sqlite';
   const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'mainstay-test-'));
-  const testDb = await openTestDatabase(engine, engine === 'sqlite' ? { sqliteFile: path.join(dataDir, 'mainstay.db') } : {});
+  const testDb = await openTestDatabase(
+    engine,
+    engine === 'sqlite' ? { sqliteFile: path.join(dataDir, 'mainstay.db') } : {},
+  );
   const adminEmail = 'admin@example.test';
   const adminPassword = 'correct horse battery staple';
   const config = loadConfig(
@@ -51,7 +54,12 @@ export async function startTestServer(opts: TestServerOptions = {}): Promise<Tes
     {},
   );
   const logger = pino({ level: process.env.MAINSTAY_TEST_LOG_LEVEL ?? 'silent' });
-  const app = await createApp({ config, database: testDb.database, logger, ...(opts.clock ? { clock: opts.clock } : {}) });
+  const app = await createApp({
+    config,
+    database: testDb.database,
+    logger,
+    ...(opts.clock ? { clock: opts.clock } : {}),
+  });
   await app.bootstrapAdmin();
   const url = opts.listen === false ? 'http://in-process' : await app.start();
   const created = await app.http.inject({

@@ -3,7 +3,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { Writable } from 'node:stream';
 import { afterEach, describe, expect, it } from 'vitest';
-import { SecretBox, loadSecretKey } from '../secrets/secret-box.js';
+import { loadSecretKey, SecretBox } from '../secrets/secret-box.js';
 import { createLogger } from '../telemetry/logger.js';
 
 const dirs: string[] = [];
@@ -36,7 +36,9 @@ describe('secrets at rest', () => {
   it('MAINSTAY_SECRET_KEY wins over the file and accepts base64 or a long passphrase', () => {
     const b64 = Buffer.alloc(32, 7).toString('base64');
     expect(loadSecretKey({ secretKey: b64, dataDir: tmp() }).key.equals(Buffer.alloc(32, 7))).toBe(true);
-    expect(loadSecretKey({ secretKey: 'a passphrase that is long enough to use!', dataDir: tmp() }).key).toHaveLength(32);
+    expect(loadSecretKey({ secretKey: 'a passphrase that is long enough to use!', dataDir: tmp() }).key).toHaveLength(
+      32,
+    );
   });
 
   it('seals with AES-GCM: the ciphertext does not contain the plaintext and opens back', () => {
@@ -67,7 +69,14 @@ describe('logs never print credentials', () => {
       },
     });
     const log = createLogger('info', sink as unknown as NodeJS.WritableStream & { write: (s: string) => boolean });
-    log.info({ body: { password: 'p4ss-word-123' }, token: 'mst_abc', req: { headers: { authorization: 'Bearer mst_xyz', cookie: 'mainstay_session=s3cr3t' } } }, 'x');
+    log.info(
+      {
+        body: { password: 'p4ss-word-123' },
+        token: 'mst_abc',
+        req: { headers: { authorization: 'Bearer mst_xyz', cookie: 'mainstay_session=s3cr3t' } },
+      },
+      'x',
+    );
     const out = lines.join('');
     for (const secret of ['p4ss-word-123', 'mst_abc', 'mst_xyz', 's3cr3t']) expect(out).not.toContain(secret);
     expect(out).toContain('[redacted]');

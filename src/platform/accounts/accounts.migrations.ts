@@ -77,7 +77,6 @@ export const accountsMigrations: ModuleMigration[] = [
         .addColumn('at', 'bigint', (c) => c.notNull())
         .execute();
       await db.schema.createIndex('login_failures_key_at').on('login_failures').columns(['key', 'at']).execute();
-
     },
   },
 ];

@@ -28,7 +28,8 @@ const TeamSpec = z
   .superRefine((spec, ctx) => {
     const seen = new Set<string>();
     spec.members.forEach((m, i) => {
-      if (seen.has(m.user)) ctx.addIssue({ code: 'custom', path: ['members', i, 'user'], message: `${m.user} is listed twice` });
+      if (seen.has(m.user))
+        ctx.addIssue({ code: 'custom', path: ['members', i, 'user'], message: `${m.user} is listed twice` });
       seen.add(m.user);
     });
   });
@@ -39,7 +40,12 @@ export function userKind(users: UsersService): ResourceKind<UserSpec> {
   const toStored = (row: Awaited<ReturnType<typeof usersStore.byId>> & object): StoredResource<UserSpec> => ({
     name: row.email,
     labels: JSON.parse(row.labels_json) as Record<string, string>,
-    spec: { name: row.name, timeZone: row.time_zone, role: (row.role as Role | null) ?? null, disabled: row.disabled === 1 },
+    spec: {
+      name: row.name,
+      timeZone: row.time_zone,
+      role: (row.role as Role | null) ?? null,
+      disabled: row.disabled === 1,
+    },
   });
   return {
     kind: 'User',
@@ -56,7 +62,11 @@ export function userKind(users: UsersService): ResourceKind<UserSpec> {
       return row ? toStored(row) : undefined;
     },
     create: async (exec, actor, res) => {
-      const user = await users.create(actor, { email: res.name, name: res.spec.name, timeZone: res.spec.timeZone, role: res.spec.role, labels: res.labels }, exec);
+      const user = await users.create(
+        actor,
+        { email: res.name, name: res.spec.name, timeZone: res.spec.timeZone, role: res.spec.role, labels: res.labels },
+        exec,
+      );
       if (res.spec.disabled) await users.update(actor, user.id, { disabled: true }, exec);
     },
     update: async (exec, actor, res) => {
@@ -74,7 +84,10 @@ export function userKind(users: UsersService): ResourceKind<UserSpec> {
 
 /** `Team` documents: metadata.name is the team's slug; members carry their role on the team. */
 export function teamKind(teams: TeamsService): ResourceKind<TeamSpec> {
-  async function stored(exec: Executor, row: NonNullable<Awaited<ReturnType<typeof teamsStore.byId>>>): Promise<StoredResource<TeamSpec>> {
+  async function stored(
+    exec: Executor,
+    row: NonNullable<Awaited<ReturnType<typeof teamsStore.byId>>>,
+  ): Promise<StoredResource<TeamSpec>> {
     const members = await teamsStore.allMembers(exec, row.id);
     return {
       name: row.name,
@@ -123,13 +136,22 @@ export function teamKind(teams: TeamsService): ResourceKind<TeamSpec> {
       return row ? stored(exec, row) : undefined;
     },
     create: async (exec, actor, res) => {
-      const team = await teams.create(actor, { name: res.name, displayName: res.spec.displayName, description: res.spec.description, labels: res.labels }, exec);
+      const team = await teams.create(
+        actor,
+        { name: res.name, displayName: res.spec.displayName, description: res.spec.description, labels: res.labels },
+        exec,
+      );
       await syncMembers(exec, actor, team.id, res.spec.members);
     },
     update: async (exec, actor, res) => {
       const row = await teamsStore.byName(exec, res.name);
       if (!row) throw new NotFoundError(`no team ${res.name}`);
-      await teams.update(actor, row.id, { displayName: res.spec.displayName ?? res.name, description: res.spec.description, labels: res.labels }, exec);
+      await teams.update(
+        actor,
+        row.id,
+        { displayName: res.spec.displayName ?? res.name, description: res.spec.description, labels: res.labels },
+        exec,
+      );
       await syncMembers(exec, actor, row.id, res.spec.members);
     },
     delete: async (exec, actor, name) => {

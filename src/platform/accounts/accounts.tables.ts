@@ -55,4 +55,5 @@ export type TokenRow = AccountsTables['api_tokens'];
 export type SessionRow = AccountsTables['sessions'];
 
 export const iso = (ms: number): string => new Date(ms).toISOString();
-export const isoOrNull = (ms: number | null | undefined): string | null => (ms === null || ms === undefined ? null : iso(ms));
+export const isoOrNull = (ms: number | null | undefined): string | null =>
+  ms === null || ms === undefined ? null : iso(ms);

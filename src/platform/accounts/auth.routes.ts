@@ -13,7 +13,13 @@ import {
 import { type AuthService, CSRF_COOKIE, SESSION_COOKIE } from './auth.service.js';
 import type { UsersService } from './users.service.js';
 
-function setSessionCookies(request: FastifyRequest, reply: FastifyReply, session: string, csrf: string, maxAgeSec: number): void {
+function setSessionCookies(
+  request: FastifyRequest,
+  reply: FastifyReply,
+  session: string,
+  csrf: string,
+  maxAgeSec: number,
+): void {
   const secure = request.protocol === 'https';
   const base = { path: '/', sameSite: 'lax' as const, secure, maxAge: maxAgeSec };
   void reply.setCookie(SESSION_COOKIE, session, { ...base, httpOnly: true });
@@ -37,7 +43,11 @@ export function authRoutes(auth: AuthService, users: UsersService): AnyRoute[] {
       body: LoginSchema,
       response: SessionSchema,
       async handler({ body, request, reply, requestId }) {
-        const r = await auth.login(body.email, body.password, { ip: request.ip, userAgent: request.headers['user-agent'], requestId });
+        const r = await auth.login(body.email, body.password, {
+          ip: request.ip,
+          userAgent: request.headers['user-agent'],
+          requestId,
+        });
         setSessionCookies(request, reply, r.sessionToken, r.csrfToken, Math.floor(auth.sessionTtlMs / 1000));
         return { user: r.user, csrfToken: r.csrfToken };
       },
@@ -109,7 +119,9 @@ export function authRoutes(auth: AuthService, users: UsersService): AnyRoute[] {
       async handler({ principal, actor, body, request, reply }) {
         await auth.verifyCredentials(principal.email!, body.currentPassword, request.ip).catch((err) => {
           if (err instanceof UnauthenticatedError) {
-            throw new InputError('the current password is wrong', { fields: [{ path: 'currentPassword', message: 'wrong password' }] });
+            throw new InputError('the current password is wrong', {
+              fields: [{ path: 'currentPassword', message: 'wrong password' }],
+            });
           }
           throw err;
         });
@@ -119,4 +131,3 @@ export function authRoutes(auth: AuthService, users: UsersService): AnyRoute[] {
     }),
   ];
 }
-

@@ -3,15 +3,22 @@ import type { Actor } from '../audit/audit.model.js';
 import type { AuditStore } from '../audit/audit.store.js';
 import type { Clock } from '../clock.js';
 import type { Database } from '../db/database.js';
-import { ConflictError, InputError, NotAllowedError, NotFoundError, RateLimitedError, UnauthenticatedError } from '../errors.js';
-import type { Authentication } from '../http/server.js';
+import {
+  ConflictError,
+  InputError,
+  NotAllowedError,
+  NotFoundError,
+  RateLimitedError,
+  UnauthenticatedError,
+} from '../errors.js';
 import type { Page, PageQuery } from '../http/pagination.js';
+import type { Authentication } from '../http/server.js';
 import { newId, randomSecret } from '../ids.js';
 import type { ApiToken, CreateToken, User } from './accounts.model.js';
 import { credentialsStore, hashToken } from './credentials.store.js';
 import { dummyHash, verifyPassword } from './passwords.js';
-import { ANONYMOUS, type Principal, can, highestRole } from './principal.js';
-import { type Role, atLeast } from './roles.js';
+import { ANONYMOUS, can, highestRole, type Principal } from './principal.js';
+import { atLeast, type Role } from './roles.js';
 import { teamsStore } from './teams.store.js';
 import { usersStore } from './users.store.js';
 
@@ -59,7 +66,9 @@ export class AuthService {
       const f = await credentialsStore.failuresSince(db, key, since);
       if (f.count >= limit) {
         const retry = ((f.oldest ?? now) + LOGIN_LIMITS.windowMs - now) / 1000;
-        throw new RateLimitedError('too many failed sign-in attempts', retry, { hint: 'wait and try again, or ask an admin to reset the password' });
+        throw new RateLimitedError('too many failed sign-in attempts', retry, {
+          hint: 'wait and try again, or ask an admin to reset the password',
+        });
       }
     }
     const row = await usersStore.byEmail(db, email);
@@ -70,14 +79,20 @@ export class AuthService {
         await credentialsStore.recordFailure(trx, newId(now), `ip:${ip}`, now);
         await credentialsStore.pruneFailures(trx, now - LOGIN_LIMITS.windowMs * 4);
       });
-      throw new UnauthenticatedError('wrong email or password', { hint: 'check both; accounts lock for 15 minutes after 10 failures' });
+      throw new UnauthenticatedError('wrong email or password', {
+        hint: 'check both; accounts lock for 15 minutes after 10 failures',
+      });
     }
     await credentialsStore.clearFailures(db, `email:${email.toLowerCase()}`);
     return (await usersStore.toApiMany(db, [row]))[0] as User;
   }
 
   /** Password sign-in: a new session (never reusing one the client sent, against fixation). */
-  async login(email: string, password: string, meta: { ip: string; userAgent: string | undefined; requestId: string }): Promise<LoginResult> {
+  async login(
+    email: string,
+    password: string,
+    meta: { ip: string; userAgent: string | undefined; requestId: string },
+  ): Promise<LoginResult> {
     const user = await this.verifyCredentials(email, password, meta.ip);
     const now = this.clock.now();
     const sessionToken = randomSecret(32);
@@ -112,7 +127,12 @@ export class AuthService {
     const sessionId = principal.sessionId;
     await this.database.transaction(async (trx) => {
       await credentialsStore.deleteSession(trx, sessionId);
-      await this.audit.record(trx, actor, { action: 'auth.logout', resourceType: 'user', resourceId: principal.userId, resourceName: principal.email });
+      await this.audit.record(trx, actor, {
+        action: 'auth.logout',
+        resourceType: 'user',
+        resourceId: principal.userId,
+        resourceName: principal.email,
+      });
     });
   }
 
@@ -120,7 +140,10 @@ export class AuthService {
   async authenticate(request: FastifyRequest): Promise<Authentication> {
     const header = request.headers.authorization;
     if (typeof header === 'string' && /^bearer\s+/i.test(header)) {
-      return { principal: (await this.fromToken(header.replace(/^bearer\s+/i, '').trim())) ?? ANONYMOUS, csrfToken: null };
+      return {
+        principal: (await this.fromToken(header.replace(/^bearer\s+/i, '').trim())) ?? ANONYMOUS,
+        csrfToken: null,
+      };
     }
     const cookie = request.cookies?.[SESSION_COOKIE];
     if (cookie) {
@@ -130,7 +153,11 @@ export class AuthService {
     return { principal: ANONYMOUS, csrfToken: null };
   }
 
-  private async principalFor(userId: string, via: 'session' | 'token', ids: { sessionId?: string; tokenId?: string; ceiling?: Role }): Promise<Principal | null> {
+  private async principalFor(
+    userId: string,
+    via: 'session' | 'token',
+    ids: { sessionId?: string; tokenId?: string; ceiling?: Role },
+  ): Promise<Principal | null> {
     const db = this.database.db;
     const user = await usersStore.byId(db, userId);
     if (!user || user.disabled === 1) return null;
@@ -154,7 +181,8 @@ export class AuthService {
     const row = await credentialsStore.tokenByHash(db, hashToken(token));
     const now = this.clock.now();
     if (!row || row.revoked_at !== null || (row.expires_at !== null && row.expires_at <= now)) return null;
-    if (row.last_used_at === null || now - row.last_used_at > TOUCH_EVERY_MS) await credentialsStore.touchToken(db, row.id, now);
+    if (row.last_used_at === null || now - row.last_used_at > TOUCH_EVERY_MS)
+      await credentialsStore.touchToken(db, row.id, now);
     return this.principalFor(row.user_id, 'token', { tokenId: row.id, ceiling: row.scope as Role });
   }
 
@@ -168,18 +196,26 @@ export class AuthService {
       await credentialsStore.deleteSession(db, row.id);
       return null;
     }
-    if (now - row.last_seen_at > TOUCH_EVERY_MS) await credentialsStore.touchSession(db, row.id, now, now + this.options.sessionTtlMs);
+    if (now - row.last_seen_at > TOUCH_EVERY_MS)
+      await credentialsStore.touchSession(db, row.id, now, now + this.options.sessionTtlMs);
     const principal = await this.principalFor(row.user_id, 'session', { sessionId: row.id });
     return principal ? { principal, csrfToken: row.csrf_token } : null;
   }
 
   /** Creates an API token for `userId`; the plaintext is returned here once and never stored. */
-  async createToken(actor: Actor, owner: Principal | User, input: CreateToken): Promise<{ token: string; apiToken: ApiToken }> {
+  async createToken(
+    actor: Actor,
+    owner: Principal | User,
+    input: CreateToken,
+  ): Promise<{ token: string; apiToken: ApiToken }> {
     const ownerRole = 'kind' in owner ? highestRole(owner) : await this.highestRoleOf(owner.id);
     if (!atLeast(ownerRole, input.scope)) {
-      throw new InputError(`you cannot create a token with scope ${input.scope}: your highest role is ${ownerRole ?? 'none'}`, {
-        fields: [{ path: 'scope', message: `must be at most ${ownerRole ?? 'viewer'}` }],
-      });
+      throw new InputError(
+        `you cannot create a token with scope ${input.scope}: your highest role is ${ownerRole ?? 'none'}`,
+        {
+          fields: [{ path: 'scope', message: `must be at most ${ownerRole ?? 'viewer'}` }],
+        },
+      );
     }
     const ownerId = ('kind' in owner ? owner.userId : owner.id) as string;
     const now = this.clock.now();
@@ -200,24 +236,40 @@ export class AuthService {
       });
       const row = await credentialsStore.tokenById(trx, id);
       const apiToken = credentialsStore.tokenToApi(row!);
-      await this.audit.record(trx, actor, { action: 'token.create', resourceType: 'api_token', resourceId: id, resourceName: input.name, after: apiToken });
+      await this.audit.record(trx, actor, {
+        action: 'token.create',
+        resourceType: 'api_token',
+        resourceId: id,
+        resourceName: input.name,
+        after: apiToken,
+      });
       return { token, apiToken };
     });
   }
 
   /** Password grant for the CLI's `mainstay login`: checks the password, returns a new token. */
   async tokenForPassword(
-    input: { email: string; password: string; name: string; scope?: Role | undefined; expiresInDays?: number | undefined },
+    input: {
+      email: string;
+      password: string;
+      name: string;
+      scope?: Role | undefined;
+      expiresInDays?: number | undefined;
+    },
     meta: { ip: string; requestId: string },
   ): Promise<{ token: string; apiToken: ApiToken }> {
     const user = await this.verifyCredentials(input.email, input.password, meta.ip);
     const scope = input.scope ?? (await this.highestRoleOf(user.id)) ?? 'viewer';
-    return this.createToken(actorFor(user, 'session', meta.requestId), user, { name: input.name, scope, expiresInDays: input.expiresInDays });
+    return this.createToken(actorFor(user, 'session', meta.requestId), user, {
+      name: input.name,
+      scope,
+      expiresInDays: input.expiresInDays,
+    });
   }
 
   listTokens(principal: Principal, all: boolean, page: PageQuery): Promise<Page<ApiToken>> {
     if (all && !can(principal, 'admin')) {
-      throw new NotAllowedError('only admins can list everyone\'s tokens');
+      throw new NotAllowedError("only admins can list everyone's tokens");
     }
     return credentialsStore.listTokens(this.database.db, all ? null : principal.userId, page);
   }
@@ -227,11 +279,19 @@ export class AuthService {
       const row = await credentialsStore.tokenById(trx, id);
       const isAdmin = can(principal, 'admin');
       if (!row || (row.user_id !== principal.userId && !isAdmin)) throw new NotFoundError(`no token with id ${id}`);
-      if (row.revoked_at !== null) throw new ConflictError('this token is already revoked', { code: 'already_revoked' });
+      if (row.revoked_at !== null)
+        throw new ConflictError('this token is already revoked', { code: 'already_revoked' });
       const before = credentialsStore.tokenToApi(row);
       await credentialsStore.revokeToken(trx, id, this.clock.now());
       const after = credentialsStore.tokenToApi((await credentialsStore.tokenById(trx, id))!);
-      await this.audit.record(trx, actor, { action: 'token.revoke', resourceType: 'api_token', resourceId: id, resourceName: row.name, before, after });
+      await this.audit.record(trx, actor, {
+        action: 'token.revoke',
+        resourceType: 'api_token',
+        resourceId: id,
+        resourceName: row.name,
+        before,
+        after,
+      });
     });
   }
 

@@ -1,9 +1,9 @@
 import { createHash } from 'node:crypto';
 import type { Kysely } from 'kysely';
 import type { Executor } from '../db/database.js';
-import { type Page, type PageQuery, paginate } from '../http/pagination.js';
+import type { Page, PageQuery } from '../http/pagination.js';
 import type { ApiToken } from './accounts.model.js';
-import { type AccountsTables, type SessionRow, type TokenRow, iso, isoOrNull } from './accounts.tables.js';
+import { type AccountsTables, iso, isoOrNull, type SessionRow, type TokenRow } from './accounts.tables.js';
 import type { Role } from './roles.js';
 
 const db = (exec: Executor) => exec as Kysely<AccountsTables>;
@@ -13,7 +13,11 @@ export function hashToken(token: string): string {
   return createHash('sha256').update(token).digest('hex');
 }
 
-const TOKEN_SORTS = { name: 'api_tokens.name', createdAt: 'api_tokens.created_at', lastUsedAt: 'api_tokens.last_used_at' } as const;
+const TOKEN_SORTS = {
+  name: 'api_tokens.name',
+  createdAt: 'api_tokens.created_at',
+  lastUsedAt: 'api_tokens.last_used_at',
+} as const;
 
 type TokenWithEmail = TokenRow & { user_email: string };
 
@@ -26,7 +30,11 @@ export const credentialsStore = {
     return db(exec).selectFrom('sessions').selectAll().where('token_hash', '=', tokenHash).executeTakeFirst();
   },
   async touchSession(exec: Executor, id: string, now: number, expiresAt: number): Promise<void> {
-    await db(exec).updateTable('sessions').set({ last_seen_at: now, expires_at: expiresAt }).where('id', '=', id).execute();
+    await db(exec)
+      .updateTable('sessions')
+      .set({ last_seen_at: now, expires_at: expiresAt })
+      .where('id', '=', id)
+      .execute();
   },
   async deleteSession(exec: Executor, id: string): Promise<void> {
     await db(exec).deleteFrom('sessions').where('id', '=', id).execute();
@@ -57,7 +65,12 @@ export const credentialsStore = {
     await db(exec).updateTable('api_tokens').set({ last_used_at: now }).where('id', '=', id).execute();
   },
   async revokeToken(exec: Executor, id: string, now: number): Promise<void> {
-    await db(exec).updateTable('api_tokens').set({ revoked_at: now }).where('id', '=', id).where('revoked_at', 'is', null).execute();
+    await db(exec)
+      .updateTable('api_tokens')
+      .set({ revoked_at: now })
+      .where('id', '=', id)
+      .where('revoked_at', 'is', null)
+      .execute();
   },
   async listTokens(exec: Executor, userId: string | null, page: PageQuery): Promise<Page<ApiToken>> {
     let qb = db(exec).selectFrom('api_tokens').innerJoin('users', 'users.id', 'api_tokens.user_id');
@@ -107,7 +120,10 @@ export const credentialsStore = {
       .where('key', '=', key)
       .where('at', '>', since)
       .executeTakeFirst();
-    return { count: Number(r?.n ?? 0), oldest: r?.oldest === null || r?.oldest === undefined ? null : Number(r.oldest) };
+    return {
+      count: Number(r?.n ?? 0),
+      oldest: r?.oldest === null || r?.oldest === undefined ? null : Number(r.oldest),
+    };
   },
   async clearFailures(exec: Executor, key: string): Promise<void> {
     await db(exec).deleteFrom('login_failures').where('key', '=', key).execute();

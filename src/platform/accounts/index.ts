@@ -12,12 +12,12 @@ import { tokensRoutes } from './tokens.routes.js';
 import { usersRoutes } from './users.routes.js';
 import { UsersService } from './users.service.js';
 
+export { AuthService } from './auth.service.js';
 export type { Principal } from './principal.js';
 export { ANONYMOUS, assertCan, can, effectiveRole, highestRole } from './principal.js';
-export { ROLES, RoleSchema, type Role, atLeast } from './roles.js';
-export { AuthService } from './auth.service.js';
-export { UsersService } from './users.service.js';
+export { atLeast, ROLES, type Role, RoleSchema } from './roles.js';
 export { TeamsService } from './teams.service.js';
+export { UsersService } from './users.service.js';
 
 export interface AccountsModule extends MainstayModule {
   auth: AuthService;
@@ -26,7 +26,12 @@ export interface AccountsModule extends MainstayModule {
 }
 
 /** Accounts: users, teams, roles, sessions, API tokens. */
-export function accountsModule(deps: { database: Database; clock: Clock; audit: AuditStore; sessionTtlMs: number }): AccountsModule {
+export function accountsModule(deps: {
+  database: Database;
+  clock: Clock;
+  audit: AuditStore;
+  sessionTtlMs: number;
+}): AccountsModule {
   const users = new UsersService(deps.database, deps.clock, deps.audit);
   const teams = new TeamsService(deps.database, deps.clock, deps.audit);
   const auth = new AuthService(deps.database, deps.clock, deps.audit, { sessionTtlMs: deps.sessionTtlMs });

@@ -1,5 +1,5 @@
 import { NotAllowedError } from '../errors.js';
-import { type Role, atLeast, maxRole, minRole } from './roles.js';
+import { atLeast, maxRole, minRole, type Role } from './roles.js';
 
 /** Who is making a request, and what they may do. Built once per request by the authenticator. */
 export interface Principal {

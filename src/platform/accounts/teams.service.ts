@@ -68,11 +68,18 @@ export class TeamsService {
       try {
         await teamsStore.insert(trx, row);
       } catch (err) {
-        if (isUniqueViolation(err)) throw new ConflictError(`a team named ${input.name} exists`, { code: 'already_exists' });
+        if (isUniqueViolation(err))
+          throw new ConflictError(`a team named ${input.name} exists`, { code: 'already_exists' });
         throw err;
       }
       const team = teamsStore.toApi(row, 0);
-      await this.audit.record(trx, actor, { action: 'team.create', resourceType: 'team', resourceId: row.id, resourceName: row.name, after: team });
+      await this.audit.record(trx, actor, {
+        action: 'team.create',
+        resourceType: 'team',
+        resourceId: row.id,
+        resourceName: row.name,
+        after: team,
+      });
       return team;
     };
     return exec ? run(exec) : this.database.transaction(run);
@@ -88,7 +95,14 @@ export class TeamsService {
         updated_at: this.clock.now(),
       });
       const after = await this.get(id, trx);
-      await this.audit.record(trx, actor, { action: 'team.update', resourceType: 'team', resourceId: id, resourceName: after.name, before, after });
+      await this.audit.record(trx, actor, {
+        action: 'team.update',
+        resourceType: 'team',
+        resourceId: id,
+        resourceName: after.name,
+        before,
+        after,
+      });
       return after;
     };
     return exec ? run(exec) : this.database.transaction(run);

@@ -2,7 +2,7 @@ import type { Kysely } from 'kysely';
 import type { Executor } from '../db/database.js';
 import { type Page, type PageQuery, paginate } from '../http/pagination.js';
 import type { Team, TeamMember } from './accounts.model.js';
-import { type AccountsTables, type TeamRow, iso } from './accounts.tables.js';
+import { type AccountsTables, iso, type TeamRow } from './accounts.tables.js';
 import type { Role } from './roles.js';
 
 const SORTS = { name: 'name', createdAt: 'created_at' } as const;
@@ -97,17 +97,33 @@ export const teamsStore = {
   async setMember(exec: Executor, teamId: string, userId: string, role: Role, now: number): Promise<void> {
     const existing = await teamsStore.member(exec, teamId, userId);
     if (existing) {
-      await db(exec).updateTable('team_members').set({ role }).where('team_id', '=', teamId).where('user_id', '=', userId).execute();
+      await db(exec)
+        .updateTable('team_members')
+        .set({ role })
+        .where('team_id', '=', teamId)
+        .where('user_id', '=', userId)
+        .execute();
     } else {
-      await db(exec).insertInto('team_members').values({ team_id: teamId, user_id: userId, role, created_at: now }).execute();
+      await db(exec)
+        .insertInto('team_members')
+        .values({ team_id: teamId, user_id: userId, role, created_at: now })
+        .execute();
     }
   },
   async removeMember(exec: Executor, teamId: string, userId: string): Promise<boolean> {
-    const r = await db(exec).deleteFrom('team_members').where('team_id', '=', teamId).where('user_id', '=', userId).executeTakeFirst();
+    const r = await db(exec)
+      .deleteFrom('team_members')
+      .where('team_id', '=', teamId)
+      .where('user_id', '=', userId)
+      .executeTakeFirst();
     return Number(r.numDeletedRows) > 0;
   },
   async rolesOf(exec: Executor, userId: string): Promise<Map<string, Role>> {
-    const rows = await db(exec).selectFrom('team_members').select(['team_id', 'role']).where('user_id', '=', userId).execute();
+    const rows = await db(exec)
+      .selectFrom('team_members')
+      .select(['team_id', 'role'])
+      .where('user_id', '=', userId)
+      .execute();
     return new Map(rows.map((r) => [r.team_id, r.role as Role]));
   },
   toApi(row: TeamRow, memberCount: number): Team {

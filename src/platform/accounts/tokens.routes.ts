@@ -1,7 +1,7 @@
 import { z } from 'zod';
 import { PageQuerySchema, pageSchema } from '../http/pagination.js';
 import { type AnyRoute, defineRoute } from '../http/route.js';
-import { ApiTokenSchema, CreateTokenSchema, CreatedTokenSchema, IdParams } from './accounts.model.js';
+import { ApiTokenSchema, CreatedTokenSchema, CreateTokenSchema, IdParams } from './accounts.model.js';
 import type { AuthService } from './auth.service.js';
 
 const TokensQuery = PageQuerySchema.extend({

@@ -73,4 +73,3 @@ export function usersRoutes(users: UsersService): AnyRoute[] {
     }),
   ];
 }
-

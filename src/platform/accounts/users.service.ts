@@ -62,11 +62,18 @@ export class UsersService {
       try {
         await usersStore.insert(trx, row);
       } catch (err) {
-        if (isUniqueViolation(err)) throw new ConflictError(`a user with email ${input.email} exists`, { code: 'already_exists' });
+        if (isUniqueViolation(err))
+          throw new ConflictError(`a user with email ${input.email} exists`, { code: 'already_exists' });
         throw err;
       }
       const user = usersStore.toApi(row);
-      await this.audit.record(trx, actor, { action: 'user.create', resourceType: 'user', resourceId: row.id, resourceName: row.email, after: user });
+      await this.audit.record(trx, actor, {
+        action: 'user.create',
+        resourceType: 'user',
+        resourceId: row.id,
+        resourceName: row.email,
+        after: user,
+      });
       return user;
     };
     return exec ? run(exec) : this.database.transaction(run);
@@ -76,7 +83,9 @@ export class UsersService {
     const run = async (trx: Executor) => {
       const before = await this.get(id, trx);
       const losesAdmin =
-        before.role === 'admin' && !before.disabled && ((patch.role !== undefined && patch.role !== 'admin') || patch.disabled === true);
+        before.role === 'admin' &&
+        !before.disabled &&
+        ((patch.role !== undefined && patch.role !== 'admin') || patch.disabled === true);
       if (losesAdmin && (await usersStore.countAdmins(trx)) <= 1) {
         throw new ConflictError('this is the last active admin', {
           code: 'last_admin',
@@ -93,7 +102,14 @@ export class UsersService {
       });
       if (patch.disabled) await credentialsStore.deleteUserSessions(trx, id);
       const after = await this.get(id, trx);
-      await this.audit.record(trx, actor, { action: 'user.update', resourceType: 'user', resourceId: id, resourceName: after.email, before, after });
+      await this.audit.record(trx, actor, {
+        action: 'user.update',
+        resourceType: 'user',
+        resourceId: id,
+        resourceName: after.email,
+        before,
+        after,
+      });
       return after;
     };
     return exec ? run(exec) : this.database.transaction(run);
@@ -104,10 +120,19 @@ export class UsersService {
       const before = await this.get(id, trx);
       if (actor.id === id) throw new ConflictError('you cannot delete yourself', { code: 'delete_self' });
       if (before.role === 'admin' && !before.disabled && (await usersStore.countAdmins(trx)) <= 1) {
-        throw new ConflictError('this is the last active admin', { code: 'last_admin', hint: 'make another user admin first' });
+        throw new ConflictError('this is the last active admin', {
+          code: 'last_admin',
+          hint: 'make another user admin first',
+        });
       }
       await usersStore.delete(trx, id);
-      await this.audit.record(trx, actor, { action: 'user.delete', resourceType: 'user', resourceId: id, resourceName: before.email, before });
+      await this.audit.record(trx, actor, {
+        action: 'user.delete',
+        resourceType: 'user',
+        resourceId: id,
+        resourceName: before.email,
+        before,
+      });
     };
     return exec ? run(exec) : this.database.transaction(run);
   }

@@ -2,7 +2,7 @@ import type { Kysely } from 'kysely';
 import type { Executor } from '../db/database.js';
 import { type Page, type PageQuery, paginate } from '../http/pagination.js';
 import type { User } from './accounts.model.js';
-import { type AccountsTables, type UserRow, iso, isoOrNull } from './accounts.tables.js';
+import { type AccountsTables, iso, isoOrNull, type UserRow } from './accounts.tables.js';
 import type { Role } from './roles.js';
 
 const SORTS = { email: 'email', name: 'name', createdAt: 'created_at', role: 'role' } as const;
@@ -37,7 +37,10 @@ export const usersStore = {
   },
 
   async count(exec: Executor): Promise<number> {
-    const r = await db(exec).selectFrom('users').select((eb) => eb.fn.countAll().as('n')).executeTakeFirst();
+    const r = await db(exec)
+      .selectFrom('users')
+      .select((eb) => eb.fn.countAll().as('n'))
+      .executeTakeFirst();
     return Number(r?.n ?? 0);
   },
 

@@ -22,7 +22,11 @@ export const auditMigrations: ModuleMigration[] = [
         .addColumn('request_id', 'text')
         .execute();
       await db.schema.createIndex('audit_log_at').on('audit_log').column('at').execute();
-      await db.schema.createIndex('audit_log_resource').on('audit_log').columns(['resource_type', 'resource_id']).execute();
+      await db.schema
+        .createIndex('audit_log_resource')
+        .on('audit_log')
+        .columns(['resource_type', 'resource_id'])
+        .execute();
     },
   },
 ];

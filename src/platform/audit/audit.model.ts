@@ -10,7 +10,13 @@ export interface Actor {
   requestId: string | null;
 }
 
-export const SYSTEM_ACTOR: Actor = Object.freeze({ type: 'system', id: null, name: 'system', via: 'system', requestId: null });
+export const SYSTEM_ACTOR: Actor = Object.freeze({
+  type: 'system',
+  id: null,
+  name: 'system',
+  via: 'system',
+  requestId: null,
+});
 
 export interface AuditRecord {
   action: string;

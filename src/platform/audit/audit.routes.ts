@@ -1,6 +1,6 @@
+import type { Database } from '../db/database.js';
 import { PageQuerySchema, pageSchema } from '../http/pagination.js';
 import { type AnyRoute, defineRoute } from '../http/route.js';
-import type { Database } from '../db/database.js';
 import { AuditEntrySchema } from './audit.model.js';
 import type { AuditStore } from './audit.store.js';
 

@@ -13,7 +13,11 @@ export interface ErrorBody {
 
 /** Fastify's own client errors (parsing, limits) mapped to stable codes. */
 const FASTIFY_CODES: Record<string, { code: string; message?: string; hint?: string }> = {
-  FST_ERR_CTP_BODY_TOO_LARGE: { code: 'payload_too_large', message: 'request body is too large', hint: 'send a smaller body' },
+  FST_ERR_CTP_BODY_TOO_LARGE: {
+    code: 'payload_too_large',
+    message: 'request body is too large',
+    hint: 'send a smaller body',
+  },
   FST_ERR_CTP_INVALID_MEDIA_TYPE: {
     code: 'unsupported_media_type',
     message: 'unsupported content type',
@@ -24,8 +28,15 @@ const FASTIFY_CODES: Record<string, { code: string; message?: string; hint?: str
     message: 'the body is empty but the content type is application/json',
     hint: 'send a JSON body or no content-type',
   },
-  FST_ERR_CTP_INVALID_JSON_BODY: { code: 'invalid_json', message: 'the body is not valid JSON', hint: 'check the JSON syntax' },
-  FST_ERR_CTP_INVALID_CONTENT_LENGTH: { code: 'invalid_content_length', message: 'content-length does not match the body' },
+  FST_ERR_CTP_INVALID_JSON_BODY: {
+    code: 'invalid_json',
+    message: 'the body is not valid JSON',
+    hint: 'check the JSON syntax',
+  },
+  FST_ERR_CTP_INVALID_CONTENT_LENGTH: {
+    code: 'invalid_content_length',
+    message: 'content-length does not match the body',
+  },
 };
 
 /**

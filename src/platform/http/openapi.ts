@@ -66,7 +66,10 @@ export function buildOpenApi(routes: readonly AnyRoute[], info: { version: strin
         [status]: route.response
           ? { description: 'OK', content: { 'application/json': { schema: toSchema(route.response, 'output') } } }
           : { description: 'No content' },
-        default: { description: 'Error', content: { 'application/json': { schema: { $ref: '#/components/schemas/Error' } } } },
+        default: {
+          description: 'Error',
+          content: { 'application/json': { schema: { $ref: '#/components/schemas/Error' } } },
+        },
       },
     };
     if (route.access !== 'public') op.security = [{ bearerAuth: [] }, { cookieAuth: [] }];

@@ -56,6 +56,17 @@ export async function paginate<T>(
   }
   const dir = desc ? 'desc' : 'asc';
   const countRow = await qb.select((eb) => eb.fn.countAll().as('n')).executeTakeFirst();
-  const rows = await qb.selectAll().orderBy(column, dir).orderBy('id', dir).limit(page.limit).offset(page.offset).execute();
-  return { items: rows.map(map), total: Number((countRow as { n?: unknown })?.n ?? 0), limit: page.limit, offset: page.offset };
+  const rows = await qb
+    .selectAll()
+    .orderBy(column, dir)
+    .orderBy('id', dir)
+    .limit(page.limit)
+    .offset(page.offset)
+    .execute();
+  return {
+    items: rows.map(map),
+    total: Number((countRow as { n?: unknown })?.n ?? 0),
+    limit: page.limit,
+    offset: page.offset,
+  };
 }

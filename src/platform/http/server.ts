@@ -6,8 +6,8 @@ import fastifyStatic from '@fastify/static';
 import Fastify, { type FastifyInstance, type FastifyRequest } from 'fastify';
 import type { Logger } from 'pino';
 import type { Principal } from '../accounts/principal.js';
-import { atLeast } from '../accounts/roles.js';
 import { effectiveRole, highestRole } from '../accounts/principal.js';
+import { atLeast } from '../accounts/roles.js';
 import type { Actor } from '../audit/audit.model.js';
 import { NotAllowedError, UnauthenticatedError } from '../errors.js';
 import { newId } from '../ids.js';
@@ -15,8 +15,8 @@ import type { Metrics } from '../telemetry/metrics.js';
 import { errorHandler } from './error-handler.js';
 import { buildOpenApi } from './openapi.js';
 import type { Access, AnyRoute } from './route.js';
-import { parseOrThrow } from './validation.js';
 import { timingSafeEqualStrings } from './timing.js';
+import { parseOrThrow } from './validation.js';
 
 export interface Authentication {
   principal: Principal;
@@ -75,12 +75,15 @@ function checkAccess(access: Access, principal: Principal): void {
   const need = typeof access === 'string' ? access : access.role;
   const granted = typeof access === 'string' ? effectiveRole(principal) : highestRole(principal);
   if (!atLeast(granted, need)) {
-    throw new NotAllowedError(`this needs the ${need} role${typeof access === 'string' ? '' : ' (on a team or globally)'}`, {
-      hint:
-        principal.via === 'token' && !atLeast(principal.ceiling, need)
-          ? `this API token's scope is ${principal.ceiling}`
-          : 'ask an admin to grant the role',
-    });
+    throw new NotAllowedError(
+      `this needs the ${need} role${typeof access === 'string' ? '' : ' (on a team or globally)'}`,
+      {
+        hint:
+          principal.via === 'token' && !atLeast(principal.ceiling, need)
+            ? `this API token's scope is ${principal.ceiling}`
+            : 'ask an admin to grant the role',
+      },
+    );
   }
 }
 
@@ -112,9 +115,7 @@ export async function buildHttpServer(opts: HttpServerOptions): Promise<FastifyI
   });
   app.addHook('onResponse', async (request, reply) => {
     const route = request.routeOptions.url ?? 'unmatched';
-    opts.metrics.httpDuration
-      .labels(request.method, route, String(reply.statusCode))
-      .observe(reply.elapsedTime / 1000);
+    opts.metrics.httpDuration.labels(request.method, route, String(reply.statusCode)).observe(reply.elapsedTime / 1000);
   });
 
   for (const route of opts.routes) registerRoute(app, route, opts);
@@ -179,7 +180,12 @@ function registerRoute(app: FastifyInstance, route: AnyRoute, opts: HttpServerOp
 async function registerDocs(app: FastifyInstance): Promise<void> {
   const require = createRequire(import.meta.url);
   const uiDir = path.dirname(require.resolve('swagger-ui-dist/package.json'));
-  await app.register(fastifyStatic, { root: uiDir, prefix: '/api/v1/docs/assets/', decorateReply: false, index: false });
+  await app.register(fastifyStatic, {
+    root: uiDir,
+    prefix: '/api/v1/docs/assets/',
+    decorateReply: false,
+    index: false,
+  });
   const html = `<!doctype html><html lang="en"><head><meta charset="utf-8"><title>Mainstay API</title>
 <link rel="stylesheet" href="/api/v1/docs/assets/swagger-ui.css"></head>
 <body><div id="ui"></div><script src="/api/v1/docs/assets/swagger-ui-bundle.js"></script>

@@ -19,8 +19,8 @@ export function parseOrThrow<T>(schema: z.ZodType<T>, value: unknown, where: str
   if (result.success) return result.data;
   const fields = fieldErrors(result.error, prefix);
   const first = fields[0];
-  throw new InputError(
-    `invalid ${where}${first ? `: ${first.path ? `${first.path}: ` : ''}${first.message}` : ''}`,
-    { fields, hint: 'fix the fields listed in `fields` and send the request again' },
-  );
+  throw new InputError(`invalid ${where}${first ? `: ${first.path ? `${first.path}: ` : ''}${first.message}` : ''}`, {
+    fields,
+    hint: 'fix the fields listed in `fields` and send the request again',
+  });
 }

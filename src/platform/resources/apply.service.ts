@@ -1,13 +1,19 @@
-import { can } from '../accounts/principal.js';
 import type { Principal } from '../accounts/principal.js';
+import { can } from '../accounts/principal.js';
 import type { Actor } from '../audit/audit.model.js';
 import type { Database, Executor } from '../db/database.js';
 import { DomainError, type FieldError, InputError, NotAllowedError, NotFoundError } from '../errors.js';
 import type { Page } from '../http/pagination.js';
 import { fieldErrors } from '../http/validation.js';
-import { type FieldChange, diffValues } from './diff.js';
+import { diffValues, type FieldChange } from './diff.js';
 import type { ResourceRegistry } from './registry.js';
-import { type AnyKind, DocumentEnvelopeSchema, type ResourceDocument, type StoredResource, toDocument } from './resource.js';
+import {
+  type AnyKind,
+  DocumentEnvelopeSchema,
+  type ResourceDocument,
+  type StoredResource,
+  toDocument,
+} from './resource.js';
 
 export interface ApplyInput {
   documents: Array<{ source?: string | undefined; document: unknown }>;
@@ -63,7 +69,10 @@ export class ResourceService {
       }
       const kind = this.registry.find(env.data.kind);
       if (!kind) {
-        errors.push({ path: `${prefix}.kind`, message: `unknown kind ${env.data.kind}; known: ${this.registry.names().join(', ')}` });
+        errors.push({
+          path: `${prefix}.kind`,
+          message: `unknown kind ${env.data.kind}; known: ${this.registry.names().join(', ')}`,
+        });
         return;
       }
       const name = kind.nameSchema.safeParse(env.data.metadata.name);
@@ -114,7 +123,14 @@ export class ResourceService {
     return { dryRun: input.dryRun, applied: !input.dryRun, changes };
   }
 
-  private async prune(trx: Executor, principal: Principal, actor: Actor, desired: Desired[], changes: PlannedChange[], input: ApplyInput) {
+  private async prune(
+    trx: Executor,
+    principal: Principal,
+    actor: Actor,
+    desired: Desired[],
+    changes: PlannedChange[],
+    input: ApplyInput,
+  ) {
     const kinds = [...new Set(desired.map((d) => d.kind))].sort((a, b) => b.order - a.order);
     for (const kind of kinds) {
       const keep = new Set(desired.filter((d) => d.kind === kind).map((d) => d.res.name));
@@ -156,10 +172,15 @@ export class ResourceService {
   }
 
   kinds() {
-    return this.registry.all().map((k) => ({ kind: k.kind, plural: k.plural, description: k.description, writeRole: k.writeRole }));
+    return this.registry
+      .all()
+      .map((k) => ({ kind: k.kind, plural: k.plural, description: k.description, writeRole: k.writeRole }));
   }
 
-  async list(kindName: string, page: { limit: number; offset: number; q?: string | undefined }): Promise<Page<ResourceDocument>> {
+  async list(
+    kindName: string,
+    page: { limit: number; offset: number; q?: string | undefined },
+  ): Promise<Page<ResourceDocument>> {
     const kind = this.registry.require(kindName);
     let all = await kind.list(this.database.db);
     if (page.q) all = all.filter((r) => r.name.toLowerCase().includes(page.q!.toLowerCase()));
@@ -180,7 +201,8 @@ export class ResourceService {
 
   async delete(principal: Principal, actor: Actor, kindName: string, name: string): Promise<void> {
     const kind = this.registry.require(kindName);
-    if (!can(principal, kind.writeRole)) throw new NotAllowedError(`you need the ${kind.writeRole} role to delete ${kind.kind} resources`);
+    if (!can(principal, kind.writeRole))
+      throw new NotAllowedError(`you need the ${kind.writeRole} role to delete ${kind.kind} resources`);
     await this.database.transaction(async (trx) => {
       if (!(await kind.get(trx, name))) throw new NotFoundError(`no ${kind.kind} named ${name}`);
       await kind.delete(trx, actor, name);
@@ -199,8 +221,16 @@ export class ResourceService {
 
 function planOne(d: Desired, current: StoredResource<unknown> | undefined): PlannedChange {
   const base = { kind: d.kind.kind, name: d.res.name, source: d.source };
-  if (!current) return { ...base, action: 'create', diff: diffValues(undefined, { metadata: { labels: d.res.labels }, spec: d.res.spec }) };
-  const diff = diffValues({ metadata: { labels: current.labels }, spec: current.spec }, { metadata: { labels: d.res.labels }, spec: d.res.spec });
+  if (!current)
+    return {
+      ...base,
+      action: 'create',
+      diff: diffValues(undefined, { metadata: { labels: d.res.labels }, spec: d.res.spec }),
+    };
+  const diff = diffValues(
+    { metadata: { labels: current.labels }, spec: current.spec },
+    { metadata: { labels: d.res.labels }, spec: d.res.spec },
+  );
   return { ...base, action: diff.length ? 'update' : 'unchanged', diff };
 }
 
@@ -208,10 +238,12 @@ function invalid(errors: FieldError[], input: ApplyInput): InputError {
   const first = errors[0]!;
   const index = Number(/^documents\.(\d+)/.exec(first.path)?.[1] ?? -1);
   const source = input.documents[index]?.source ?? (index >= 0 ? `document ${index + 1}` : 'request');
-  return new InputError(`${source}: ${first.path.replace(/^documents\.\d+\.?/, '') || 'document'}: ${first.message}; nothing was applied`, {
-    code: 'invalid_resource',
-    fields: errors,
-    hint: 'each field path starts with documents.<index>, the position of the document in the request',
-  });
+  return new InputError(
+    `${source}: ${first.path.replace(/^documents\.\d+\.?/, '') || 'document'}: ${first.message}; nothing was applied`,
+    {
+      code: 'invalid_resource',
+      fields: errors,
+      hint: 'each field path starts with documents.<index>, the position of the document in the request',
+    },
+  );
 }
-

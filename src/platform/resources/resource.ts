@@ -6,7 +6,9 @@ import type { Executor } from '../db/database.js';
 export const API_VERSION = 'mainstay/v1';
 
 export const LabelsSchema = z.record(
-  z.string().regex(/^[A-Za-z_][A-Za-z0-9_.\/-]{0,62}$/, 'label names are letters, digits, _ . / -, starting with a letter or _'),
+  z
+    .string()
+    .regex(/^[A-Za-z_][A-Za-z0-9_./-]{0,62}$/, 'label names are letters, digits, _ . / -, starting with a letter or _'),
   z.string().max(1024),
 );
 

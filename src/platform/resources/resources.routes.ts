@@ -51,7 +51,9 @@ export function resourcesRoutes(resources: ResourceService): AnyRoute[] {
       tags: ['resources'],
       access: { role: 'viewer', team: true },
       response: z.object({
-        kinds: z.array(z.object({ kind: z.string(), plural: z.string(), description: z.string(), writeRole: RoleSchema })),
+        kinds: z.array(
+          z.object({ kind: z.string(), plural: z.string(), description: z.string(), writeRole: RoleSchema }),
+        ),
       }),
       handler: async () => ({ kinds: resources.kinds() }),
     }),

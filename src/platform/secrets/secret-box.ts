@@ -25,7 +25,13 @@ export class SecretBox {
     const cipher = createCipheriv('aes-256-gcm', this.key, iv);
     cipher.setAAD(Buffer.from(`${VERSION}:${this.keyId}`));
     const ct = Buffer.concat([cipher.update(plaintext, 'utf8'), cipher.final()]);
-    return [VERSION, this.keyId, iv.toString('base64url'), cipher.getAuthTag().toString('base64url'), ct.toString('base64url')].join(':');
+    return [
+      VERSION,
+      this.keyId,
+      iv.toString('base64url'),
+      cipher.getAuthTag().toString('base64url'),
+      ct.toString('base64url'),
+    ].join(':');
   }
 
   open(sealed: string): string {
@@ -51,10 +57,14 @@ export class SecretBox {
  * ≥ 32 characters, hashed to 32 bytes), or from `<dataDir>/secret.key`, which is
  * generated once with mode 0600. Instances sharing one PostgreSQL must share the key.
  */
-export function loadSecretKey(opts: { secretKey?: string | undefined; dataDir: string }): { key: Buffer; source: string } {
+export function loadSecretKey(opts: { secretKey?: string | undefined; dataDir: string }): {
+  key: Buffer;
+  source: string;
+} {
   if (opts.secretKey) {
     const decoded = Buffer.from(opts.secretKey, 'base64');
-    if (decoded.length === 32 && /^[A-Za-z0-9+/=_-]+$/.test(opts.secretKey)) return { key: decoded, source: 'MAINSTAY_SECRET_KEY' };
+    if (decoded.length === 32 && /^[A-Za-z0-9+/=_-]+$/.test(opts.secretKey))
+      return { key: decoded, source: 'MAINSTAY_SECRET_KEY' };
     return { key: createHash('sha256').update(opts.secretKey).digest(), source: 'MAINSTAY_SECRET_KEY' };
   }
   const file = path.join(opts.dataDir, 'secret.key');
@@ -67,7 +77,8 @@ export function loadSecretKey(opts: { secretKey?: string | undefined; dataDir: s
       });
     }
     const key = Buffer.from(fs.readFileSync(file, 'utf8').trim(), 'base64');
-    if (key.length !== 32) throw new InputError(`${file} does not hold a 32-byte base64 key`, { code: 'invalid_secret_key' });
+    if (key.length !== 32)
+      throw new InputError(`${file} does not hold a 32-byte base64 key`, { code: 'invalid_secret_key' });
     return { key, source: file };
   }
   fs.mkdirSync(opts.dataDir, { recursive: true });
