@@ -150,6 +150,14 @@ describe.each(engines())('authorization matrix on %s', (engine) => {
     for (const [k, v] of Object.entries(declared)) expect(v, k).toBe(EXPECTED[k]);
   });
 
+  it('the OpenAPI document covers every route', async () => {
+    const doc = (await s.app.http.inject({ method: 'GET', url: '/api/v1/openapi.json' })).json() as {
+      paths: Record<string, Record<string, unknown>>;
+    };
+    const missing = s.app.routes.filter((r) => !doc.paths[r.url.replace(/:([A-Za-z]+)/g, '{$1}')]?.[r.method.toLowerCase()]);
+    expect(missing.map((r) => `${r.method} ${r.url}`)).toEqual([]);
+  });
+
   it('every route answers every persona as the matrix says', async () => {
     const failures: string[] = [];
     for (const route of s.app.routes) {
