@@ -44,7 +44,7 @@ export async function openTestDatabase(engine: Engine, opts: { sqliteFile?: stri
     return { database, url: undefined, schema: undefined, sqlitePath, close: () => database.close() };
   }
   if (!POSTGRES_URL) throw new Error(POSTGRES_SKIP_REASON);
-  const schema = `t_${randomBytes(6).toString('hex')}`;
+  const schema = `t_${process.env.MAINSTAY_TEST_RUN ?? 'adhoc'}_${randomBytes(6).toString('hex')}`;
   const admin = new pg.Client({ connectionString: POSTGRES_URL });
   await admin.connect();
   await admin.query(`create schema ${schema}`);
@@ -55,12 +55,7 @@ export async function openTestDatabase(engine: Engine, opts: { sqliteFile?: stri
     url: POSTGRES_URL,
     schema,
     sqlitePath: '',
-    async close() {
-      await database.close();
-      const c = new pg.Client({ connectionString: POSTGRES_URL });
-      await c.connect();
-      await c.query(`drop schema if exists ${schema} cascade`);
-      await c.end();
-    },
+    // The schema itself is dropped by test/support/global-setup.ts when the run ends.
+    close: () => database.close(),
   };
 }

@@ -155,22 +155,16 @@ export class WorkQueue {
   }
 
   async enqueue(kind: string, payload: unknown, opts: EnqueueOptions = {}): Promise<{ id: string; created: boolean }> {
-    if (!kind) throw new InputError('a task needs a kind', { fields: [{ path: 'kind', message: 'required' }] });
-    if (opts.runAt !== undefined && opts.delayMs !== undefined) {
-      throw new InputError('give either runAt or delayMs, not both', {
-        fields: [{ path: 'runAt', message: 'conflicts with delayMs' }],
-      });
-    }
+    const invalid = (path: string, message: string) =>
+      new InputError(`${path}: ${message}`, { fields: [{ path, message }] });
+    if (!kind) throw invalid('kind', 'a task needs a kind');
+    if (opts.runAt !== undefined && opts.delayMs !== undefined)
+      throw invalid('runAt', 'give runAt or delayMs, not both');
     const maxAttempts = opts.maxAttempts ?? this.defaultMaxAttempts;
-    if (!Number.isInteger(maxAttempts) || maxAttempts < 1) {
-      throw new InputError('maxAttempts must be a positive integer', {
-        fields: [{ path: 'maxAttempts', message: `got ${maxAttempts}` }],
-      });
-    }
+    if (!Number.isInteger(maxAttempts) || maxAttempts < 1) throw invalid('maxAttempts', 'must be a positive integer');
     const now = this.clock.now();
     const runAt = Math.round(opts.runAt ?? now + (opts.delayMs ?? 0));
-    if (!Number.isFinite(runAt))
-      throw new InputError('runAt must be a finite time', { fields: [{ path: 'runAt', message: 'not finite' }] });
+    if (!Number.isFinite(runAt)) throw invalid('runAt', 'must be a finite time in epoch milliseconds');
     const db = (opts.exec ?? this.db) as Kysely<QueueTables>;
     const row: Row = {
       id: newId(now),
@@ -187,15 +181,10 @@ export class WorkQueue {
       created_at: now,
       finished_at: null,
     };
-    if (opts.idempotencyKey === undefined) {
-      await db.insertInto('queue_tasks').values(row).execute();
-      this.announce(runAt);
-      return { id: row.id, created: true };
-    }
-    const key = opts.idempotencyKey;
+    const key = row.idempotency_key;
     // ON CONFLICT DO NOTHING rather than catching the unique violation: on PostgreSQL an error would
-    // abort the caller's transaction. The loop covers the key's row being deleted between the two
-    // statements (cancel or cleanup), after which the insert can succeed.
+    // abort the caller's transaction. Without a key nothing can conflict (NULLs are distinct). The
+    // loop covers the key's row being deleted between the two statements (cancel or cleanup).
     for (let tries = 0; tries < 3; tries++) {
       const inserted = await db
         .insertInto('queue_tasks')
@@ -207,6 +196,7 @@ export class WorkQueue {
         this.announce(runAt);
         return { id: inserted.id, created: true };
       }
+      if (key === null) break;
       const existing = await db
         .selectFrom('queue_tasks')
         .select('id')
@@ -254,6 +244,8 @@ export class WorkQueue {
     const spent = tasks.filter((t) => t.attempts > t.maxAttempts);
     if (spent.length === 0) return tasks;
     for (const t of spent) {
+      const previous = t.lastError ? `; previous error: ${t.lastError}` : '';
+      const lastError = `lease expired on the final attempt (no result was reported)${previous}`;
       const result = await db
         .updateTable('queue_tasks')
         .set({
@@ -261,11 +253,7 @@ export class WorkQueue {
           attempts: t.maxAttempts,
           finished_at: now,
           lease_expires_at: null,
-          last_error:
-            `lease expired on the final attempt (no result was reported)${t.lastError ? `; previous error: ${t.lastError}` : ''}`.slice(
-              0,
-              MAX_ERROR_CHARS,
-            ),
+          last_error: lastError.slice(0, MAX_ERROR_CHARS),
         })
         .where('id', '=', t.id)
         .where('lease_owner', '=', this.owner)

@@ -48,7 +48,8 @@ export class Worker {
   /** Claims run one at a time so two of them cannot both fill the same free slots. */
   private claimChain: Promise<unknown> = Promise.resolve();
   private running = false;
-  private ticking = false;
+  /** The poll pass in progress, if any; at most one runs at a time. */
+  private pass: Promise<void> | undefined;
   private tickAgain = false;
   private timer: { at: number; cancel: () => void } | undefined;
   private unsubscribe: (() => void) | undefined;
@@ -73,7 +74,7 @@ export class Worker {
     if (this.running) return;
     this.running = true;
     this.unsubscribe = this.queue.onScheduled((runAt) => this.wakeAt(runAt));
-    void this.tick();
+    this.tick();
   }
 
   /** Stops claiming and waits for the handlers already running to finish; aborts nothing. */
@@ -83,6 +84,7 @@ export class Worker {
     this.unsubscribe = undefined;
     this.timer?.cancel();
     this.timer = undefined;
+    await this.pass;
     await this.claimChain.catch(() => {});
     while (this.inFlight.size > 0) await Promise.allSettled([...this.inFlight]);
   }
@@ -113,7 +115,7 @@ export class Worker {
           .catch((err) => this.logger.error({ err, taskId: task.id }, 'task runner failed'))
           .finally(() => {
             this.inFlight.delete(run);
-            if (this.running) void this.tick();
+            if (this.running) this.tick();
           });
         this.inFlight.add(run);
       }
@@ -123,13 +125,21 @@ export class Worker {
     return next;
   }
 
-  private async tick(): Promise<void> {
+  /** Looks at the queue now, or right after the pass in progress. */
+  private tick(): void {
     if (!this.running) return;
-    if (this.ticking) {
+    if (this.pass) {
       this.tickAgain = true;
       return;
     }
-    this.ticking = true;
+    this.pass = this.poll().finally(() => {
+      this.pass = undefined;
+      // A wake-up that arrived while the pass was finishing must not wait for the next poll.
+      if (this.tickAgain) this.tick();
+    });
+  }
+
+  private async poll(): Promise<void> {
     let at = this.clock.now() + this.pollMs;
     try {
       do {
@@ -148,13 +158,8 @@ export class Worker {
       if (next !== undefined && next > this.clock.now()) at = Math.min(at, next);
     } catch (err) {
       this.logger.error({ err }, 'work queue poll failed');
-    } finally {
-      this.ticking = false;
     }
-    if (!this.running) return;
-    // A wake-up that arrived while this pass was finishing must not wait for the next poll.
-    if (this.tickAgain) void this.tick();
-    else this.wakeAt(at);
+    if (!this.tickAgain) this.wakeAt(at);
   }
 
   /** Makes sure the loop looks at the queue no later than `at`. */
@@ -162,14 +167,14 @@ export class Worker {
     if (!this.running) return;
     const now = this.clock.now();
     if (at <= now) {
-      void this.tick();
+      this.tick();
       return;
     }
     if (this.timer && this.timer.at <= at) return;
     this.timer?.cancel();
     const cancel = this.clock.setTimeout(() => {
       if (this.timer?.cancel === cancel) this.timer = undefined;
-      void this.tick();
+      this.tick();
     }, at - now);
     this.timer = { at, cancel };
   }

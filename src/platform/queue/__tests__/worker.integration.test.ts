@@ -182,7 +182,7 @@ describe.each(engines())('queue worker on %s', (engine) => {
       },
       { concurrency: 1 },
     );
-    const first = await queue.enqueue('k', { n: 1 });
+    const first = await queue.enqueue('k', { n: 1 }, { runAt: clock.now() - 1 });
     const second = await queue.enqueue('k', { n: 2 });
     w.start();
     await started.promise;
