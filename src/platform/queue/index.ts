@@ -1,14 +1,6 @@
 /** The durable work queue: timers and deliveries as database rows, run by a leased worker. */
 
-export {
-  type BackoffOptions,
-  DEFAULT_LEASE_MS,
-  DEFAULT_MAX_ATTEMPTS,
-  describeError,
-  retryDelayMs,
-  WorkQueue,
-  type WorkQueueOptions,
-} from './queue.js';
+export { DEFAULT_LEASE_MS, DEFAULT_MAX_ATTEMPTS, WorkQueue, type WorkQueueOptions } from './queue.js';
 export { queueMigrations } from './queue.migrations.js';
 export type {
   EnqueueOptions,
@@ -19,4 +11,5 @@ export type {
   TaskHandler,
   TaskState,
 } from './queue.model.js';
+export { type BackoffOptions, describeError, retryDelayMs } from './retry.js';
 export { type RetentionOptions, Worker, type WorkerOptions } from './worker.js';

@@ -5,6 +5,7 @@ import { InputError } from '../errors.js';
 import { newId } from '../ids.js';
 import type { Metrics } from '../telemetry/metrics.js';
 import type { EnqueueOptions, FailOutcome, QueueDepth, Task, TaskState } from './queue.model.js';
+import { type BackoffOptions, DEFAULT_BACKOFF, describeError, MAX_ERROR_CHARS, retryDelayMs } from './retry.js';
 
 export interface QueueTables {
   queue_tasks: {
@@ -25,13 +26,6 @@ export interface QueueTables {
 }
 type Row = QueueTables['queue_tasks'];
 
-export interface BackoffOptions {
-  /** Delay after the first failed attempt. */
-  baseMs: number;
-  /** Upper bound of any single delay. */
-  maxMs: number;
-}
-
 export interface WorkQueueOptions {
   database: Database;
   clock: Clock;
@@ -50,29 +44,6 @@ export interface WorkQueueOptions {
 
 export const DEFAULT_LEASE_MS = 60_000;
 export const DEFAULT_MAX_ATTEMPTS = 10;
-const DEFAULT_BACKOFF: BackoffOptions = { baseMs: 1_000, maxMs: 3_600_000 };
-const MAX_ERROR_CHARS = 4_000;
-
-/**
- * Delay before the next try after `attempts` failed attempts: exponential (base · 2^(attempts−1)),
- * capped at `maxMs`, with "equal jitter" — a uniform pick in [d/2, d] — so retries of tasks that
- * failed together spread out while the delay still grows at least geometrically.
- */
-export function retryDelayMs(attempts: number, backoff: BackoffOptions, random: () => number = Math.random): number {
-  const exp = Math.min(backoff.maxMs, backoff.baseMs * 2 ** Math.max(0, attempts - 1));
-  return Math.round(exp / 2 + (exp / 2) * random());
-}
-
-/** `last_error` text: the stack when there is one (it starts with the message), bounded in size. */
-export function describeError(error: unknown): string {
-  const text =
-    error instanceof Error
-      ? (error.stack ?? `${error.name}: ${error.message}`)
-      : typeof error === 'string'
-        ? error
-        : String(error);
-  return text.length > MAX_ERROR_CHARS ? `${text.slice(0, MAX_ERROR_CHARS)}…` : text;
-}
 
 function toTask(row: Row): Task {
   return {
