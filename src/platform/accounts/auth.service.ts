@@ -260,7 +260,7 @@ export class AuthService {
   ): Promise<{ token: string; apiToken: ApiToken }> {
     const user = await this.verifyCredentials(input.email, input.password, meta.ip);
     const scope = input.scope ?? (await this.highestRoleOf(user.id)) ?? 'viewer';
-    return this.createToken(actorFor(user, 'session', meta.requestId), user, {
+    return this.createToken(actorFor(user, 'password', meta.requestId), user, {
       name: input.name,
       scope,
       expiresInDays: input.expiresInDays,
@@ -301,6 +301,6 @@ export class AuthService {
   }
 }
 
-function actorFor(user: User, via: 'session' | 'token', requestId: string): Actor {
+function actorFor(user: User, via: Actor['via'], requestId: string): Actor {
   return { type: 'user', id: user.id, name: user.email, via, requestId };
 }

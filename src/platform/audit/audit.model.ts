@@ -5,8 +5,8 @@ export interface Actor {
   type: 'user' | 'system';
   id: string | null;
   name: string;
-  /** How the user authenticated: session, token or none (system). */
-  via: 'session' | 'token' | 'system';
+  /** How the user authenticated: session cookie, API token, password (token exchange) or none (system). */
+  via: 'session' | 'token' | 'password' | 'system';
   requestId: string | null;
 }
 
@@ -35,7 +35,7 @@ export const AuditEntrySchema = z.object({
     type: z.enum(['user', 'system']),
     id: z.string().nullable(),
     name: z.string(),
-    via: z.enum(['session', 'token', 'system']),
+    via: z.enum(['session', 'token', 'password', 'system']),
   }),
   action: z.string(),
   resourceType: z.string(),

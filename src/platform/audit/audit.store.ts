@@ -74,6 +74,7 @@ export class AuditStore {
           eb(eb.fn('lower', ['action']), 'like', like),
           eb(eb.fn('lower', ['resource_name']), 'like', like),
           eb(eb.fn('lower', ['actor_name']), 'like', like),
+          eb('request_id', '=', filter.q ?? ''),
         ]),
       );
     }

@@ -1,0 +1,53 @@
+import { Route, Routes } from 'react-router-dom';
+import { LoginPage } from './auth/login-page';
+import { useSessionState } from './auth/session';
+import { NotFoundPage } from './pages/not-found-page';
+import { OverviewPage } from './pages/overview-page';
+import { PlannedPage } from './pages/planned-page';
+import { AuditPage } from './pages/settings/audit-page';
+import { ProfilePage } from './pages/settings/profile-page';
+import { TeamPage } from './pages/settings/team-page';
+import { TeamsPage } from './pages/settings/teams-page';
+import { TokensPage } from './pages/settings/tokens-page';
+import { UsersPage } from './pages/settings/users-page';
+import { AppShell } from './shell/app-shell';
+import { PLANNED_SECTIONS } from './shell/sections';
+import { ErrorState } from './ui';
+
+/** Session gate, then the shell and its routes. Paths work on reload thanks to the server's SPA fallback. */
+export function App() {
+  const { state, retry } = useSessionState();
+  if (state.status === 'loading') {
+    return (
+      <div className="boot muted" aria-busy="true">
+        Loading…
+      </div>
+    );
+  }
+  if (state.status === 'error') {
+    return (
+      <div className="boot">
+        <ErrorState error={state.error} title="Could not check your session" onRetry={retry} />
+      </div>
+    );
+  }
+  if (state.status === 'signed-out') return <LoginPage />;
+  return (
+    <AppShell>
+      <Routes>
+        <Route path="/" element={<OverviewPage />} />
+        {PLANNED_SECTIONS.filter((s) => s.path !== '/').map((s) => (
+          <Route key={s.path} path={s.path} element={<PlannedPage section={s} />} />
+        ))}
+        <Route path="/settings" element={<ProfilePage />} />
+        <Route path="/settings/profile" element={<ProfilePage />} />
+        <Route path="/settings/users" element={<UsersPage />} />
+        <Route path="/settings/teams" element={<TeamsPage />} />
+        <Route path="/settings/teams/:id" element={<TeamPage />} />
+        <Route path="/settings/tokens" element={<TokensPage />} />
+        <Route path="/settings/audit" element={<AuditPage />} />
+        <Route path="*" element={<NotFoundPage />} />
+      </Routes>
+    </AppShell>
+  );
+}

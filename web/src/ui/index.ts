@@ -1,0 +1,22 @@
+/** Mainstay's design system: every page builds on these. Styles: theme.css (tokens), components.css, table.css. */
+export { Alert } from './alert';
+export { Badge, type Tone } from './badge';
+export { Button } from './button';
+export { Checkbox } from './checkbox';
+export { ConfirmDialog } from './confirm-dialog';
+export { CopyButton } from './copy-button';
+export { type Column, DataTable, type FetchPage } from './data-table';
+export { Dialog } from './dialog';
+export { EmptyState } from './empty-state';
+export { ErrorAlert } from './error-alert';
+export { ErrorState } from './error-state';
+export { Form } from './form';
+export { browserTimeZone, formatDateTime, formatRelative } from './format';
+export { JsonBlock } from './json-block';
+export { Card, Page, PageHeader } from './page';
+export { Select, type SelectOption } from './select';
+export { TextArea, TextField } from './text-field';
+export { Time } from './time';
+export { TimeZoneField } from './time-zone-field';
+export { readUrlParam, useUrlState, writeUrlParams } from './url-state';
+export { useDebounced } from './use-debounced';
