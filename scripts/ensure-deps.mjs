@@ -12,11 +12,10 @@ export function ensureDeps(root) {
     !fs.existsSync(path.join(root, 'node_modules', 'better-sqlite3', 'build', 'Release', 'better_sqlite3.node')) ||
     (fs.existsSync(lock) && fs.statSync(lock).mtimeMs > fs.statSync(marker).mtimeMs + 1000);
   if (!stale) return;
-  const hasLock = fs.existsSync(lock);
-  console.log(
-    `mainstay: installing dependencies (npm ${hasLock ? 'ci' : 'install'}; better-sqlite3 builds from source, about a minute)…`,
-  );
-  const r = spawnSync('npm', [hasLock ? 'ci' : 'install', '--no-audit', '--no-fund'], {
+  // `npm install`, not `npm ci`: it follows package-lock.json all the same, and npm 11's `ci`
+  // rejects lockfiles that omit other platforms' optional packages (Biome's), as ours do.
+  console.log('mainstay: installing dependencies (npm install; better-sqlite3 builds from source, about a minute)…');
+  const r = spawnSync('npm', ['install', '--no-audit', '--no-fund'], {
     cwd: root,
     stdio: 'inherit',
     env: { ...process.env, npm_config_build_from_source: 'true' },
