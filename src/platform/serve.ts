@@ -39,13 +39,16 @@ export async function serve(overrides: ServeOverrides = {}): Promise<void> {
     `Mainstay ${config.databaseUrl ? 'on PostgreSQL' : `with ${config.sqlitePath}`} is serving ${shown}\n`,
   );
 
-  let stopping = false;
+  // A terminal's Ctrl-C reaches every process in the group and npm relays it once more, so
+  // repeats within a second are the same request; a signal after that forces the exit.
+  let stoppingSince: number | undefined;
   const stop = (signal: string) => {
-    if (stopping) {
+    if (stoppingSince !== undefined) {
+      if (Date.now() - stoppingSince < 1000) return;
       app.logger.warn({ signal }, 'second signal: exiting now');
       process.exit(1);
     }
-    stopping = true;
+    stoppingSince = Date.now();
     app.logger.info({ signal }, 'shutting down: no new requests, finishing in-flight work');
     app
       .close()
