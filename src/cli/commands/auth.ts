@@ -1,24 +1,14 @@
 import os from 'node:os';
 import type { Command } from 'commander';
+import type { z } from 'zod';
+import type { ApiToken, CreatedTokenSchema } from '../../platform/accounts/accounts.model.js';
 import { configPath, readConfig, removeConfig, writeConfig } from '../config.js';
 import type { CliContext } from '../context.js';
 import { ApiError, CliError, ConnectionError, UsageError } from '../errors.js';
 import { promptLine, readSecretFromStdin } from '../prompt.js';
 import { parsePositiveInt, parseRole } from './shared.js';
 
-interface ApiToken {
-  id: string;
-  name: string;
-  prefix: string;
-  scope: string;
-  userEmail: string;
-  expiresAt: string | null;
-}
-
-interface CreatedToken {
-  token: string;
-  apiToken: ApiToken;
-}
+type CreatedToken = z.infer<typeof CreatedTokenSchema>;
 
 export function registerAuth(program: Command, ctx: CliContext): void {
   program

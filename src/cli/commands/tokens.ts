@@ -1,21 +1,9 @@
 import type { Command } from 'commander';
+import type { ApiToken } from '../../platform/accounts/accounts.model.js';
 import { seg } from '../client.js';
 import type { CliContext } from '../context.js';
 import { type Column, formatJson, formatTable, formatYamlDocuments, parseFormat, shortTime } from '../output.js';
 import { parsePositiveInt, parseRole } from './shared.js';
-
-interface ApiToken {
-  id: string;
-  name: string;
-  prefix: string;
-  scope: string;
-  userId: string;
-  userEmail: string;
-  createdAt: string;
-  expiresAt: string | null;
-  lastUsedAt: string | null;
-  revokedAt: string | null;
-}
 
 function status(t: ApiToken, now: number): string {
   if (t.revokedAt) return 'revoked';

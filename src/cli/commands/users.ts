@@ -1,22 +1,11 @@
 import type { Command } from 'commander';
+import type { User } from '../../platform/accounts/accounts.model.js';
 import { type ApiClient, seg } from '../client.js';
 import type { CliContext } from '../context.js';
 import { CliError } from '../errors.js';
 import { type Column, formatJson, formatTable, formatYamlDocuments, parseFormat, shortTime } from '../output.js';
 import { promptNewPassword, readSecretFromStdin } from '../prompt.js';
 import { parseRole } from './shared.js';
-
-interface User {
-  id: string;
-  email: string;
-  name: string;
-  timeZone: string;
-  role: string | null;
-  disabled: boolean;
-  createdAt: string;
-  lastLoginAt: string | null;
-  teams: { id: string; name: string; role: string }[];
-}
 
 const COLUMNS: Column<User>[] = [
   { header: 'email', value: (u) => u.email },
