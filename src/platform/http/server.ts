@@ -108,8 +108,7 @@ export async function buildHttpServer(opts: HttpServerOptions): Promise<FastifyI
     reply.header('x-content-type-options', 'nosniff');
     reply.header('referrer-policy', 'no-referrer');
     reply.header('x-frame-options', 'DENY');
-    if (!request.url.startsWith('/api/v1/docs')) reply.header('content-security-policy', CSP);
-    else reply.header('content-security-policy', CSP.replace("script-src 'self'", "script-src 'self' 'unsafe-inline'"));
+    reply.header('content-security-policy', CSP);
     if (opts.https) reply.header('strict-transport-security', 'max-age=31536000');
     return payload;
   });
@@ -189,9 +188,11 @@ async function registerDocs(app: FastifyInstance): Promise<void> {
   const html = `<!doctype html><html lang="en"><head><meta charset="utf-8"><title>Mainstay API</title>
 <link rel="stylesheet" href="/api/v1/docs/assets/swagger-ui.css"></head>
 <body><div id="ui"></div><script src="/api/v1/docs/assets/swagger-ui-bundle.js"></script>
-<script>window.ui = SwaggerUIBundle({ url: '/api/v1/openapi.json', dom_id: '#ui', deepLinking: true });</script>
+<script src="/api/v1/docs/init.js"></script>
 </body></html>`;
+  const init = "window.ui = SwaggerUIBundle({ url: '/api/v1/openapi.json', dom_id: '#ui', deepLinking: true });\n";
   app.get('/api/v1/docs', async (_req, reply) => reply.type('text/html; charset=utf-8').send(html));
+  app.get('/api/v1/docs/init.js', async (_req, reply) => reply.type('text/javascript; charset=utf-8').send(init));
 }
 
 async function registerWeb(app: FastifyInstance, webDir: string | undefined): Promise<void> {
