@@ -22,7 +22,7 @@ import { queueMigrations, Worker, WorkQueue } from './queue/index.js';
 import { ResourceService } from './resources/apply.service.js';
 import { ResourceRegistry } from './resources/registry.js';
 import { resourcesRoutes } from './resources/resources.routes.js';
-import { loadSecretKey, SecretBox } from './secrets/secret-box.js';
+import { loadSecretKey, SecretBox, type SecretsModule, secretsModule } from './secrets/index.js';
 import { createLogger } from './telemetry/logger.js';
 import { Metrics } from './telemetry/metrics.js';
 
@@ -51,6 +51,7 @@ export interface App {
   resources: ResourceService;
   queue: WorkQueue;
   secrets: SecretBox;
+  secretStore: SecretsModule['secrets'];
   /** Creates the first admin when there are no users; returns its login, or null. */
   bootstrapAdmin(): Promise<{ email: string; password: string; generated: boolean } | null>;
   /** Starts listening and background work; returns the base URL. */
@@ -78,12 +79,14 @@ export async function createApp(opts: AppOptions): Promise<App> {
   const owner = `${os.hostname()}:${process.pid}:${randomSecret(4)}`;
   const queue = new WorkQueue({ database, clock, owner, metrics });
   const accounts = accountsModule({ database, clock, audit, sessionTtlMs: config.sessionTtlHours * 3_600_000 });
+  const secretsMod = secretsModule({ database, clock, audit, box: secrets });
 
   // Later modules (checks, alerts, oncall, incidents, notify, …) join this list.
   const modules: MainstayModule[] = [
     { name: 'audit', migrations: auditMigrations },
     { name: 'queue', migrations: queueMigrations },
     accounts,
+    secretsMod,
   ];
   const migrationSets: MigrationSet[] = modules.map((m) => ({ module: m.name, migrations: m.migrations }));
   const applied = await migrate(database, migrationSets);
@@ -141,6 +144,7 @@ export async function createApp(opts: AppOptions): Promise<App> {
     resources,
     queue,
     secrets,
+    secretStore: secretsMod.secrets,
     async bootstrapAdmin() {
       if (await accounts.users.hasAnyUser()) return null;
       const email = config.adminEmail ?? 'admin@mainstay.local';

@@ -40,6 +40,11 @@ const EXPECTED: Record<string, string> = {
   'GET /api/v1/resources/:kind/:name': 'team:viewer',
   'DELETE /api/v1/resources/:kind/:name': 'team:viewer',
   'GET /api/v1/export': 'team:viewer',
+  'GET /api/v1/secrets': 'team:viewer',
+  'POST /api/v1/secrets': 'editor',
+  'GET /api/v1/secrets/:name': 'team:viewer',
+  'PUT /api/v1/secrets/:name': 'editor',
+  'DELETE /api/v1/secrets/:name': 'editor',
 };
 
 /**
@@ -154,7 +159,9 @@ describe.each(engines())('authorization matrix on %s', (engine) => {
     const doc = (await s.app.http.inject({ method: 'GET', url: '/api/v1/openapi.json' })).json() as {
       paths: Record<string, Record<string, unknown>>;
     };
-    const missing = s.app.routes.filter((r) => !doc.paths[r.url.replace(/:([A-Za-z]+)/g, '{$1}')]?.[r.method.toLowerCase()]);
+    const missing = s.app.routes.filter(
+      (r) => !doc.paths[r.url.replace(/:([A-Za-z]+)/g, '{$1}')]?.[r.method.toLowerCase()],
+    );
     expect(missing.map((r) => `${r.method} ${r.url}`)).toEqual([]);
   });
 

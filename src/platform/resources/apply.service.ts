@@ -91,7 +91,7 @@ export class ResourceService {
         index,
         source,
         kind,
-        res: { name: name.data, labels: env.data.metadata.labels ?? {}, spec: kind.canonical(name.data, spec.data) },
+        res: { name: name.data, labels: env.data.metadata.labels ?? {}, spec: spec.data },
       });
     });
     if (errors.length) throw invalid(errors, input);
@@ -221,15 +221,12 @@ export class ResourceService {
 
 function planOne(d: Desired, current: StoredResource<unknown> | undefined): PlannedChange {
   const base = { kind: d.kind.kind, name: d.res.name, source: d.source };
+  const spec = d.kind.canonical(d.res.name, d.res.spec, current?.spec);
   if (!current)
-    return {
-      ...base,
-      action: 'create',
-      diff: diffValues(undefined, { metadata: { labels: d.res.labels }, spec: d.res.spec }),
-    };
+    return { ...base, action: 'create', diff: diffValues(undefined, { metadata: { labels: d.res.labels }, spec }) };
   const diff = diffValues(
     { metadata: { labels: current.labels }, spec: current.spec },
-    { metadata: { labels: d.res.labels }, spec: d.res.spec },
+    { metadata: { labels: d.res.labels }, spec },
   );
   return { ...base, action: diff.length ? 'update' : 'unchanged', diff };
 }

@@ -54,10 +54,15 @@ export interface ResourceKind<Spec> {
   order: number;
   nameSchema: z.ZodType<string>;
   specSchema: z.ZodType<Spec>;
-  /** Fills derived defaults so that a document and the stored resource compare equal. */
-  canonical(name: string, spec: Spec): Spec;
+  /**
+   * The form plans compare: fills derived defaults so a document and the stored
+   * resource compare equal, and may stand in for write-only fields (a Secret's value
+   * becomes a keyed digest; an omitted value keeps `current`'s).
+   */
+  canonical(name: string, spec: Spec, current?: Spec): Spec;
   list(exec: Executor): Promise<StoredResource<Spec>[]>;
   get(exec: Executor, name: string): Promise<StoredResource<Spec> | undefined>;
+  /** Writes the document as given (parsed, not canonical). */
   create(exec: Executor, actor: Actor, res: StoredResource<Spec>): Promise<void>;
   update(exec: Executor, actor: Actor, res: StoredResource<Spec>, current: StoredResource<Spec>): Promise<void>;
   delete(exec: Executor, actor: Actor, name: string): Promise<void>;
