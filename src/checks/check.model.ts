@@ -27,8 +27,9 @@ export const HostSchema = z
   .max(253)
   .refine(
     (h) =>
-      /^(?=.{1,253}$)([A-Za-z0-9_]([A-Za-z0-9_-]{0,61}[A-Za-z0-9])?)(\.[A-Za-z0-9_]([A-Za-z0-9_-]{0,61}[A-Za-z0-9])?)*\.?$/.test(h) ||
-      /^\[?[0-9A-Fa-f:.]+\]?$/.test(h),
+      /^(?=.{1,253}$)([A-Za-z0-9_]([A-Za-z0-9_-]{0,61}[A-Za-z0-9])?)(\.[A-Za-z0-9_]([A-Za-z0-9_-]{0,61}[A-Za-z0-9])?)*\.?$/.test(
+        h,
+      ) || /^\[?[0-9A-Fa-f:.]+\]?$/.test(h),
     { message: 'not a hostname or IP address' },
   );
 
@@ -44,11 +45,7 @@ function compiles(pattern: string): boolean {
 }
 
 /** A regular expression that compiles and is bounded in size (ReDoS is bounded by the body cap and timeout). */
-export const RegexSchema = z
-  .string()
-  .min(1)
-  .max(1000)
-  .refine(compiles, { message: 'not a valid regular expression' });
+export const RegexSchema = z.string().min(1).max(1000).refine(compiles, { message: 'not a valid regular expression' });
 
 /** `$.a.b[0].c` — the JSONPath subset the JSON assertions support (dot names and array indexes). */
 export const JsonPathSchema = z
@@ -77,8 +74,13 @@ export const CertThresholdsSchema = z.strictObject({
 export const HttpSpecSchema = z.strictObject({
   url: z.url({ protocol: /^https?$/, message: 'an http:// or https:// URL' }).max(2048),
   method: z.enum(['GET', 'HEAD', 'POST', 'PUT', 'PATCH', 'DELETE', 'OPTIONS']).default('GET'),
-  headers: z.record(z.string().regex(/^[!#$%&'*+.^_`|~0-9A-Za-z-]+$/, 'a header name'), z.string().max(8192)).default({}),
-  body: z.string().max(1024 * 1024).optional(),
+  headers: z
+    .record(z.string().regex(/^[!#$%&'*+.^_`|~0-9A-Za-z-]+$/, 'a header name'), z.string().max(8192))
+    .default({}),
+  body: z
+    .string()
+    .max(1024 * 1024)
+    .optional(),
   auth: z
     .discriminatedUnion('type', [
       z.strictObject({ type: z.literal('basic'), username: z.string().max(256), passwordSecret: SecretName }),
@@ -91,7 +93,10 @@ export const HttpSpecSchema = z.strictObject({
     .strictObject({
       verify: z.boolean().default(true),
       /** PEM bundle of extra trusted CAs. */
-      ca: z.string().max(256 * 1024).optional(),
+      ca: z
+        .string()
+        .max(256 * 1024)
+        .optional(),
     })
     .default({ verify: true }),
   expectStatus: z.array(StatusExpectationSchema).min(1).default(['200-299']),
@@ -101,7 +106,12 @@ export const HttpSpecSchema = z.strictObject({
   json: z.array(JsonAssertionSchema).default([]),
   maxResponseMs: z.number().int().min(1).max(600_000).optional(),
   /** The most body bytes read; the rest is not downloaded. */
-  maxBodyBytes: z.number().int().min(0).max(10 * 1024 * 1024).default(64 * 1024),
+  maxBodyBytes: z
+    .number()
+    .int()
+    .min(0)
+    .max(10 * 1024 * 1024)
+    .default(64 * 1024),
   certificate: CertThresholdsSchema.default({ warnDays: 14, criticalDays: 7 }),
 });
 export type HttpSpec = z.infer<typeof HttpSpecSchema>;
@@ -110,9 +120,15 @@ export const TcpSpecSchema = z.strictObject({
   host: HostSchema,
   port: PortSchema,
   /** Text sent after connecting (escape sequences \r \n \t are not interpreted: send them literally in YAML). */
-  send: z.string().max(64 * 1024).optional(),
+  send: z
+    .string()
+    .max(64 * 1024)
+    .optional(),
   /** The reply (or the banner when nothing is sent) must contain this. */
-  expect: z.string().max(64 * 1024).optional(),
+  expect: z
+    .string()
+    .max(64 * 1024)
+    .optional(),
   tls: z.boolean().default(false),
 });
 export type TcpSpec = z.infer<typeof TcpSpecSchema>;
@@ -127,7 +143,10 @@ export const DnsSpecSchema = z.strictObject({
   resolver: z
     .string()
     .max(300)
-    .regex(/^(\[[0-9A-Fa-f:.]+\]|[A-Za-z0-9.-]+)(:\d{1,5})?$/, 'a resolver address like 127.0.0.1, 127.0.0.1:5353 or [::1]:53')
+    .regex(
+      /^(\[[0-9A-Fa-f:.]+\]|[A-Za-z0-9.-]+)(:\d{1,5})?$/,
+      'a resolver address like 127.0.0.1, 127.0.0.1:5353 or [::1]:53',
+    )
     .optional(),
   /** Every expected value must be in the answer (A: an address, MX: "10 mail.example.com", TXT: the text…). */
   expect: z.array(z.string().min(1).max(1000)).default([]),
@@ -140,7 +159,10 @@ export const TlsSpecSchema = z.strictObject({
   port: PortSchema.default(443),
   /** SNI and the name the certificate must match; the host when absent. */
   serverName: HostSchema.optional(),
-  ca: z.string().max(256 * 1024).optional(),
+  ca: z
+    .string()
+    .max(256 * 1024)
+    .optional(),
   certificate: CertThresholdsSchema.default({ warnDays: 14, criticalDays: 7 }),
 });
 export type TlsSpec = z.infer<typeof TlsSpecSchema>;
@@ -166,14 +188,29 @@ function cronFires(expr: string, tz: string | undefined): boolean {
 export const HeartbeatSpecSchema = z
   .strictObject({
     /** Expect a ping every `periodSeconds`… */
-    periodSeconds: z.number().int().min(MIN_INTERVAL_SECONDS).max(366 * 86400).optional(),
+    periodSeconds: z
+      .number()
+      .int()
+      .min(MIN_INTERVAL_SECONDS)
+      .max(366 * 86400)
+      .optional(),
     /** …or at the times of a cron expression in `timeZone`. */
     cron: z.string().max(200).optional(),
     timeZone: TimeZoneSchema.default('UTC'),
     /** How late a ping may be before the check is down. */
-    graceSeconds: z.number().int().min(0).max(366 * 86400).default(60),
+    graceSeconds: z
+      .number()
+      .int()
+      .min(0)
+      .max(366 * 86400)
+      .default(60),
     /** A run that started but did not finish within this is down (0: no limit). */
-    maxRunSeconds: z.number().int().min(0).max(366 * 86400).default(0),
+    maxRunSeconds: z
+      .number()
+      .int()
+      .min(0)
+      .max(366 * 86400)
+      .default(0),
   })
   .superRefine((s, ctx) => {
     if ((s.periodSeconds === undefined) === (s.cron === undefined)) {
@@ -193,7 +230,10 @@ export const SqlSpecSchema = z.strictObject({
   username: z.string().min(1).max(128),
   passwordSecret: SecretName.optional(),
   tls: z.boolean().default(false),
-  query: z.string().min(1).max(64 * 1024),
+  query: z
+    .string()
+    .min(1)
+    .max(64 * 1024),
   /** Expect exactly this many rows… */
   expectRows: z.number().int().min(0).optional(),
   /** …and/or compare the first column of the first row. */
@@ -245,7 +285,12 @@ export type KindSpec<K extends CheckKind> = z.infer<(typeof KIND_SPECS)[K]>;
 const CommonFields = {
   description: z.string().max(4000).default(''),
   runbookUrl: z.url().max(2048).optional(),
-  intervalSeconds: z.number().int().min(MIN_INTERVAL_SECONDS, `must be at least ${MIN_INTERVAL_SECONDS}`).max(86400).default(60),
+  intervalSeconds: z
+    .number()
+    .int()
+    .min(MIN_INTERVAL_SECONDS, `must be at least ${MIN_INTERVAL_SECONDS}`)
+    .max(86400)
+    .default(60),
   timeoutSeconds: z.number().min(0.1).max(300).default(10),
   /** Failed results in a row before the check is down (confirmation). */
   retries: z.number().int().min(0).max(20).default(0),
@@ -282,7 +327,9 @@ export const CheckSpecSchema = z
       withKind('sql'),
       withKind('ssh'),
     ],
-    { error: (issue) => (issue.code === 'invalid_union' ? `kind must be one of ${CHECK_KINDS.join(', ')}` : undefined) },
+    {
+      error: (issue) => (issue.code === 'invalid_union' ? `kind must be one of ${CHECK_KINDS.join(', ')}` : undefined),
+    },
   )
   .superRefine((s, ctx) => {
     if (s.kind !== 'heartbeat' && s.timeoutSeconds >= s.intervalSeconds) {
@@ -298,7 +345,10 @@ export const CheckNameSchema = z
   .string()
   .min(1)
   .max(253)
-  .regex(/^[a-z0-9]([a-z0-9._-]*[a-z0-9])?$/, 'lowercase letters, digits, . _ -; starting and ending with a letter or digit');
+  .regex(
+    /^[a-z0-9]([a-z0-9._-]*[a-z0-9])?$/,
+    'lowercase letters, digits, . _ -; starting and ending with a letter or digit',
+  );
 
 export const CheckStatusSchema = z.enum(['up', 'down', 'pending', 'paused']);
 export type CheckStatus = z.infer<typeof CheckStatusSchema>;

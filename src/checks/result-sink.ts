@@ -1,0 +1,196 @@
+import type { Logger } from 'pino';
+import type { Clock } from '../platform/clock.js';
+import type { Database } from '../platform/db/database.js';
+import { newId } from '../platform/ids.js';
+import { applyResult, type CheckEventInput, type CheckState, type StatePolicy } from './check.state.js';
+import { checkStore, stateToRow } from './check.store.js';
+import type { ResultRow, StateRow } from './check.tables.js';
+import type { ProbeResult } from './probes/probe.js';
+import { resultsStore } from './results.store.js';
+import { MinuteAggregator } from './rollup.js';
+import type { RollupJobs } from './rollup-jobs.js';
+
+export interface SinkCheck {
+  id: string;
+  seq: number;
+  name: string;
+  policy: StatePolicy;
+}
+
+export interface StoredEvent extends CheckEventInput {
+  id: string;
+  checkId: string;
+  checkName: string;
+}
+
+const FLUSH_MS = 250;
+const FLUSH_ROWS = 2000;
+const MAX_DETAILS_CHARS = 8000;
+
+/** The small number a result row keeps for ok results (HTTP status, exit code, rows…). */
+function codeOf(r: ProbeResult): number | null {
+  for (const k of ['statusCode', 'exitCode', 'rows']) {
+    const v = r.details[k];
+    if (typeof v === 'number' && Number.isInteger(v)) return v;
+  }
+  return null;
+}
+
+/**
+ * Where every check result goes: it advances the state machine in memory, and a
+ * flush every 250 ms writes the raw results, changed states, state-change events
+ * and closed minute rollups in one transaction (batched multi-row statements), so
+ * thousands of results per second cost a handful of statements.
+ */
+export class ResultSink {
+  private readonly states = new Map<string, CheckState>();
+  private results: ResultRow[] = [];
+  private dirty = new Map<string, StateRow>();
+  private events: StoredEvent[] = [];
+  private readonly minutes = new MinuteAggregator();
+  private cancelTimer: (() => void) | undefined;
+  private flushing: Promise<void> | undefined;
+  private readonly listeners: Array<(events: StoredEvent[]) => void> = [];
+  private lastAt = new Map<number, number>();
+  stopped = false;
+
+  constructor(
+    private readonly database: Database,
+    private readonly clock: Clock,
+    private readonly logger: Logger,
+    private readonly rollups: RollupJobs,
+  ) {}
+
+  async load(): Promise<void> {
+    for (const [id, s] of await checkStore.allStates(this.database.db)) this.states.set(id, s);
+    await this.rollups.recover(this.minutes);
+  }
+
+  /** Called after each committed flush with its state-change events (the alert pipeline subscribes here). */
+  onEvents(fn: (events: StoredEvent[]) => void): void {
+    this.listeners.push(fn);
+  }
+
+  state(checkId: string): CheckState | undefined {
+    return this.states.get(checkId);
+  }
+
+  currentMinute(seq: number) {
+    return this.minutes.current(seq);
+  }
+
+  /** Sets a state directly (new check, pause/resume, heartbeat start) and persists it with the next flush. */
+  setState(checkId: string, s: CheckState, event?: CheckEventInput & { checkName: string }): void {
+    this.states.set(checkId, s);
+    this.dirty.set(checkId, stateToRow(checkId, s, this.clock.now()));
+    if (event) this.events.push({ ...event, id: newId(event.at), checkId });
+    this.schedule();
+  }
+
+  forget(checkId: string, seq: number): void {
+    this.states.delete(checkId);
+    this.dirty.delete(checkId);
+    this.minutes.forget(seq);
+    this.lastAt.delete(seq);
+  }
+
+  record(check: SinkCheck, at: number, r: ProbeResult): { state: CheckState; events: CheckEventInput[] } {
+    const prev = this.states.get(check.id);
+    if (!prev) throw new Error(`no state for check ${check.name}`);
+    const { state, events } = applyResult(
+      prev,
+      { at, ok: r.ok, latencyMs: r.latencyMs, message: r.message, certificate: r.certificate },
+      check.policy,
+    );
+    this.states.set(check.id, state);
+    this.dirty.set(check.id, stateToRow(check.id, state, this.clock.now()));
+    // The primary key is (check, ms): two results in one millisecond get consecutive ms.
+    const last = this.lastAt.get(check.seq) ?? -1;
+    const stamp = at <= last ? last + 1 : at;
+    this.lastAt.set(check.seq, stamp);
+    const keep = !r.ok || events.length > 0;
+    let details: string | null = null;
+    if (keep) {
+      const d = JSON.stringify({
+        ...(r.error ? { error: r.error } : {}),
+        ...(r.timings ? { timings: r.timings } : {}),
+        details: r.details,
+      });
+      details = d.length > MAX_DETAILS_CHARS ? JSON.stringify({ error: r.error, truncated: true }) : d;
+    }
+    this.results.push({
+      check_seq: check.seq,
+      at: stamp,
+      ok: r.ok ? 1 : 0,
+      latency_ms: Math.max(0, Math.round(r.latencyMs)),
+      code: codeOf(r),
+      message: keep ? r.message.slice(0, 1000) : null,
+      details_json: details,
+    });
+    this.minutes.add(check.seq, stamp, r.ok, r.latencyMs);
+    for (const e of events) this.events.push({ ...e, id: newId(e.at), checkId: check.id, checkName: check.name });
+    if (this.results.length >= FLUSH_ROWS) void this.flush();
+    else this.schedule();
+    return { state, events };
+  }
+
+  private schedule(): void {
+    if (this.cancelTimer || this.stopped) return;
+    this.cancelTimer = this.clock.setTimeout(() => {
+      this.cancelTimer = undefined;
+      void this.flush();
+    }, FLUSH_MS);
+  }
+
+  /** Writes everything buffered so far; concurrent calls share one write. */
+  async flush(): Promise<void> {
+    if (this.flushing) {
+      await this.flushing;
+      if (this.results.length === 0 && this.dirty.size === 0 && this.events.length === 0) return;
+    }
+    const results = this.results;
+    const states = [...this.dirty.values()];
+    const events = this.events;
+    const rollups = this.minutes.drain(this.clock.now());
+    this.results = [];
+    this.dirty = new Map();
+    this.events = [];
+    if (!results.length && !states.length && !events.length && !rollups.length) return;
+    this.flushing = (async () => {
+      try {
+        await this.database.transaction(async (trx) => {
+          await resultsStore.insertResults(trx, results);
+          await checkStore.saveStates(trx, states);
+          await checkStore.insertEvents(
+            trx,
+            events.map((e) => ({ id: e.id, checkId: e.checkId, e })),
+          );
+          await resultsStore.upsertRollups(trx, '1m', rollups);
+        });
+      } catch (err) {
+        // Keep nothing half-written: put the batch back for the next flush.
+        this.logger.error({ err, results: results.length }, 'writing check results failed; will retry');
+        this.results = results.concat(this.results);
+        for (const s of states) if (!this.dirty.has(s.check_id)) this.dirty.set(s.check_id, s);
+        this.events = events.concat(this.events);
+        this.minutes.requeue(rollups);
+        this.schedule();
+        return;
+      }
+      if (events.length) for (const fn of this.listeners) fn(events);
+      await this.rollups.maybeRollUp(this.clock.now()).catch((err) => this.logger.error({ err }, 'rolling up failed'));
+    })();
+    try {
+      await this.flushing;
+    } finally {
+      this.flushing = undefined;
+    }
+  }
+
+  async stop(): Promise<void> {
+    this.stopped = true;
+    this.cancelTimer?.();
+    this.cancelTimer = undefined;
+    await this.flush();
+  }
+}
