@@ -306,41 +306,6 @@ const CommonFields = {
     .default({ low: 20, high: 30 }),
 };
 
-function withKind<K extends CheckKind>(kind: K) {
-  return z.strictObject({ kind: z.literal(kind), ...CommonFields, target: KIND_SPECS[kind] });
-}
-
-/**
- * `spec` of a `Check` resource and the body of POST /api/v1/checks (with `name`).
- * `target` holds the kind-specific settings.
- */
-export const CheckSpecSchema = z
-  .discriminatedUnion(
-    'kind',
-    [
-      withKind('http'),
-      withKind('tcp'),
-      withKind('dns'),
-      withKind('tls'),
-      withKind('icmp'),
-      withKind('heartbeat'),
-      withKind('sql'),
-      withKind('ssh'),
-    ],
-    {
-      error: (issue) => (issue.code === 'invalid_union' ? `kind must be one of ${CHECK_KINDS.join(', ')}` : undefined),
-    },
-  )
-  .superRefine((s, ctx) => {
-    if (s.kind !== 'heartbeat' && s.timeoutSeconds >= s.intervalSeconds) {
-      ctx.addIssue({ code: 'custom', path: ['timeoutSeconds'], message: 'must be shorter than intervalSeconds' });
-    }
-    if (s.flapping.low > s.flapping.high) {
-      ctx.addIssue({ code: 'custom', path: ['flapping', 'low'], message: 'must not exceed flapping.high' });
-    }
-  });
-export type CheckSpec = z.infer<typeof CheckSpecSchema>;
-
 export const CheckNameSchema = z
   .string()
   .min(1)
@@ -349,6 +314,40 @@ export const CheckNameSchema = z
     /^[a-z0-9]([a-z0-9._-]*[a-z0-9])?$/,
     'lowercase letters, digits, . _ -; starting and ending with a letter or digit',
   );
+
+function variants<E extends z.ZodRawShape>(extra: E) {
+  const v = <K extends CheckKind>(kind: K) =>
+    z.strictObject({ ...extra, kind: z.literal(kind), ...CommonFields, target: KIND_SPECS[kind] });
+  return [v('http'), v('tcp'), v('dns'), v('tls'), v('icmp'), v('heartbeat'), v('sql'), v('ssh')] as const;
+}
+
+const kindError = {
+  error: (issue: { code?: string }) =>
+    issue.code === 'invalid_union' ? `kind must be one of ${CHECK_KINDS.join(', ')}` : undefined,
+};
+
+function refineSpec(
+  s: { kind: CheckKind; timeoutSeconds: number; intervalSeconds: number; flapping: { low: number; high: number } },
+  ctx: z.RefinementCtx,
+) {
+  if (s.kind !== 'heartbeat' && s.timeoutSeconds >= s.intervalSeconds) {
+    ctx.addIssue({ code: 'custom', path: ['timeoutSeconds'], message: 'must be shorter than intervalSeconds' });
+  }
+  if (s.flapping.low > s.flapping.high) {
+    ctx.addIssue({ code: 'custom', path: ['flapping', 'low'], message: 'must not exceed flapping.high' });
+  }
+}
+
+/**
+ * `spec` of a `Check` resource. `target` holds the kind-specific settings.
+ */
+export const CheckSpecSchema = z.discriminatedUnion('kind', variants({}), kindError).superRefine(refineSpec);
+
+/** The body of POST/PUT /api/v1/checks: the spec plus name and labels, with the same field paths. */
+export const CheckBodySchema = z
+  .discriminatedUnion('kind', variants({ name: CheckNameSchema, labels: LabelsSchema.default({}) }), kindError)
+  .superRefine(refineSpec);
+export type CheckSpec = z.infer<typeof CheckSpecSchema>;
 
 export const CheckStatusSchema = z.enum(['up', 'down', 'pending', 'paused']);
 export type CheckStatus = z.infer<typeof CheckStatusSchema>;

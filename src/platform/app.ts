@@ -4,6 +4,7 @@ import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type { FastifyInstance } from 'fastify';
 import type { Logger } from 'pino';
+import { type ChecksModule, checksModule } from '../checks/index.js';
 import { type AccountsModule, accountsModule } from './accounts/index.js';
 import { auditMigrations } from './audit/audit.migrations.js';
 import { SYSTEM_ACTOR } from './audit/audit.model.js';
@@ -52,6 +53,7 @@ export interface App {
   queue: WorkQueue;
   secrets: SecretBox;
   secretStore: SecretsModule['secrets'];
+  checks: ChecksModule;
   /** Creates the first admin when there are no users; returns its login, or null. */
   bootstrapAdmin(): Promise<{ email: string; password: string; generated: boolean } | null>;
   /** Starts listening and background work; returns the base URL. */
@@ -80,6 +82,18 @@ export async function createApp(opts: AppOptions): Promise<App> {
   const queue = new WorkQueue({ database, clock, owner, metrics });
   const accounts = accountsModule({ database, clock, audit, sessionTtlMs: config.sessionTtlHours * 3_600_000 });
   const secretsMod = secretsModule({ database, clock, audit, box: secrets });
+  const checks = checksModule({
+    database,
+    clock,
+    logger,
+    metrics,
+    audit,
+    box: secrets,
+    secrets: secretsMod.secrets,
+    retention: { rawDays: config.checkResultRetentionDays, minuteDays: config.checkResultRetentionDays + 1 },
+    maxConcurrency: config.checkConcurrency,
+    run: config.checks,
+  });
 
   // Later modules (checks, alerts, oncall, incidents, notify, …) join this list.
   const modules: MainstayModule[] = [
@@ -87,6 +101,7 @@ export async function createApp(opts: AppOptions): Promise<App> {
     { name: 'queue', migrations: queueMigrations },
     accounts,
     secretsMod,
+    checks,
   ];
   const migrationSets: MigrationSet[] = modules.map((m) => ({ module: m.name, migrations: m.migrations }));
   const applied = await migrate(database, migrationSets);
@@ -145,6 +160,7 @@ export async function createApp(opts: AppOptions): Promise<App> {
     queue,
     secrets,
     secretStore: secretsMod.secrets,
+    checks,
     async bootstrapAdmin() {
       if (await accounts.users.hasAnyUser()) return null;
       const email = config.adminEmail ?? 'admin@mainstay.local';
@@ -166,8 +182,8 @@ export async function createApp(opts: AppOptions): Promise<App> {
       return { email, password, generated };
     },
     async start() {
-      const address = await http.listen({ host: config.host, port: config.port });
       for (const m of modules) await m.start?.();
+      const address = await http.listen({ host: config.host, port: config.port });
       if (config.worker) worker.start();
       return address;
     },

@@ -48,6 +48,15 @@ const ConfigSchema = z.object({
     .enum(['true', 'false', '1', '0'])
     .transform((v) => v === 'true' || v === '1')
     .default(false),
+  /** MAINSTAY_CHECK_RESULT_RETENTION_DAYS: days raw check results are kept (rollups are kept longer). */
+  checkResultRetentionDays: z.coerce.number().int().min(1).max(365).default(7),
+  /** MAINSTAY_CHECK_CONCURRENCY: most check runs at once (the scheduler lowers it while overloaded). */
+  checkConcurrency: z.coerce.number().int().min(1).max(100_000).default(2000),
+  /** MAINSTAY_CHECKS: run checks in this process (off: serve the API only). */
+  checks: z
+    .enum(['true', 'false', '1', '0'])
+    .transform((v) => v === 'true' || v === '1')
+    .default(true),
   /** MAINSTAY_WORKER: run the work queue worker in this process. */
   worker: z
     .enum(['true', 'false', '1', '0'])
@@ -72,6 +81,9 @@ const ENV_NAMES: Record<keyof z.input<typeof ConfigSchema>, string> = {
   tlsCert: 'MAINSTAY_TLS_CERT',
   tlsKey: 'MAINSTAY_TLS_KEY',
   trustProxy: 'MAINSTAY_TRUST_PROXY',
+  checkResultRetentionDays: 'MAINSTAY_CHECK_RESULT_RETENTION_DAYS',
+  checkConcurrency: 'MAINSTAY_CHECK_CONCURRENCY',
+  checks: 'MAINSTAY_CHECKS',
   worker: 'MAINSTAY_WORKER',
 };
 

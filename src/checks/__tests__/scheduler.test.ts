@@ -2,10 +2,16 @@ import pino from 'pino';
 import { Registry } from 'prom-client';
 import { describe, expect, it } from 'vitest';
 import { FakeClock } from '../../platform/clock.js';
-import { type RunCheck, type ScheduledCheck, Scheduler, nextSlot, offsetFor } from '../scheduler.js';
+import { nextSlot, offsetFor, type RunCheck, type ScheduledCheck, Scheduler } from '../scheduler.js';
 
 const logger = pino({ level: 'silent' });
-const check = (id: string, intervalMs = 30_000, timeoutMs = 5_000): ScheduledCheck => ({ id, name: id, kind: 'http', intervalMs, timeoutMs });
+const check = (id: string, intervalMs = 30_000, timeoutMs = 5_000): ScheduledCheck => ({
+  id,
+  name: id,
+  kind: 'http',
+  intervalMs,
+  timeoutMs,
+});
 
 /** Lets promise callbacks run between fake-clock steps. */
 const settle = () => new Promise((r) => setImmediate(r));
@@ -54,7 +60,7 @@ describe('check scheduler', () => {
     }
     const offset = offsetFor('a', 10_000);
     expect(planned.length).toBe(10);
-    planned.forEach((at, i) => expect(at).toBe(nextSlot(0, 10_000, offset) + i * 10_000));
+    expect(planned).toEqual(planned.map((_, i) => nextSlot(0, 10_000, offset) + i * 10_000));
     await stop(s, clock);
   });
 

@@ -123,7 +123,9 @@ function postgresSession(spec: SqlSpec, t: Target): Session {
   // Errors after connecting (the server went away) also reach the pending call; this only keeps them from crashing.
   client.on('error', () => {});
   return {
-    connect: () => client.connect(),
+    connect: async () => {
+      await client.connect();
+    },
     async query(sql) {
       const res = await client.query({ text: sql, rowMode: 'array' });
       // Several statements in one query text give one result each: the last one counts, as in psql -c.

@@ -101,6 +101,9 @@ export async function buildHttpServer(opts: HttpServerOptions): Promise<FastifyI
   }) as unknown as FastifyInstance;
 
   await app.register(fastifyCookie);
+  // Bodies of other types arrive as a Buffer (heartbeat logs are often text/plain or
+  // application/octet-stream); routes with a JSON schema then answer 400 for them.
+  app.addContentTypeParser('*', { parseAs: 'buffer' }, (_req, body, done) => done(null, body));
   app.setErrorHandler(errorHandler);
 
   app.addHook('onSend', async (request, reply, payload) => {

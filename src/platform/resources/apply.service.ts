@@ -102,8 +102,11 @@ export class ResourceService {
     const desired = this.validate(input);
     desired.sort((a, b) => a.kind.order - b.kind.order || a.index - b.index);
     const changes: PlannedChange[] = [];
+    let tx: Executor | undefined;
+    let committed = false;
     try {
       await this.database.transaction(async (trx) => {
+        tx = trx;
         for (const d of desired) {
           const current = await d.kind.get(trx, d.res.name);
           const change = planOne(d, current);
@@ -117,8 +120,11 @@ export class ResourceService {
         if (input.prune) await this.prune(trx, principal, actor, desired, changes, input);
         if (input.dryRun) throw new DryRunRollback();
       });
+      committed = true;
     } catch (err) {
       if (!(err instanceof DryRunRollback)) throw err;
+    } finally {
+      if (tx) for (const kind of this.registry.all()) kind.settle?.(tx, committed);
     }
     return { dryRun: input.dryRun, applied: !input.dryRun, changes };
   }
@@ -203,10 +209,18 @@ export class ResourceService {
     const kind = this.registry.require(kindName);
     if (!can(principal, kind.writeRole))
       throw new NotAllowedError(`you need the ${kind.writeRole} role to delete ${kind.kind} resources`);
-    await this.database.transaction(async (trx) => {
-      if (!(await kind.get(trx, name))) throw new NotFoundError(`no ${kind.kind} named ${name}`);
-      await kind.delete(trx, actor, name);
-    });
+    let tx: Executor | undefined;
+    let committed = false;
+    try {
+      await this.database.transaction(async (trx) => {
+        tx = trx;
+        if (!(await kind.get(trx, name))) throw new NotFoundError(`no ${kind.kind} named ${name}`);
+        await kind.delete(trx, actor, name);
+      });
+      committed = true;
+    } finally {
+      if (tx) kind.settle?.(tx, committed);
+    }
   }
 
   /** Every resource of every kind, in apply order; re-applying it changes nothing. */

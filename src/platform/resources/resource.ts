@@ -66,6 +66,8 @@ export interface ResourceKind<Spec> {
   create(exec: Executor, actor: Actor, res: StoredResource<Spec>): Promise<void>;
   update(exec: Executor, actor: Actor, res: StoredResource<Spec>, current: StoredResource<Spec>): Promise<void>;
   delete(exec: Executor, actor: Actor, name: string): Promise<void>;
+  /** Called after the apply's transaction ends, for kinds with in-memory effects (the check scheduler). */
+  settle?(exec: Executor, committed: boolean): void;
 }
 
 // biome-ignore lint/suspicious/noExplicitAny: kinds have different spec types

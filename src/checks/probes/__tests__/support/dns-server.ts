@@ -78,7 +78,7 @@ function respond(query: dnsPacket.DecodedPacket): dnsPacket.Packet | undefined {
   // A CNAME answers every type for its name, followed by the target's records (RFC 1034 section 3.6.2).
   const answers = records.filter((r) => r.type === question.type || r.type === 'CNAME');
   for (const r of answers.filter((a) => a.type === 'CNAME' && question.type !== 'CNAME')) {
-    answers.push(...ZONE.filter((t) => t.name === r.data && t.type === question.type));
+    answers.push(...ZONE.filter((t) => t.name === (r as { data: unknown }).data && t.type === question.type));
   }
   return { ...base, flags: dnsPacket.AUTHORITATIVE_ANSWER | RCODE.NOERROR, answers };
 }

@@ -1,0 +1,92 @@
+import type { Logger } from 'pino';
+import type { AuditStore } from '../platform/audit/audit.store.js';
+import type { Clock } from '../platform/clock.js';
+import type { Database } from '../platform/db/database.js';
+import type { MainstayModule } from '../platform/module.js';
+import type { SecretBox } from '../platform/secrets/secret-box.js';
+import type { SecretsService } from '../platform/secrets/secrets.service.js';
+import type { Metrics } from '../platform/telemetry/metrics.js';
+import { CheckQueries } from './check.queries.js';
+import { checkKind } from './check.resources.js';
+import { checkRoutes } from './check.routes.js';
+import { CheckRuntime, type ProbeMap } from './check.runtime.js';
+import { CheckService } from './check.service.js';
+import { checkStore, toRecord } from './check.store.js';
+import { HeartbeatMonitor } from './heartbeat.monitor.js';
+import { heartbeatRoutes } from './heartbeat.routes.js';
+import { checksMigrations } from './migrations/2026-11-21-checks.js';
+import { PROBES } from './probes/index.js';
+import { ResultSink, type StoredEvent } from './result-sink.js';
+import { DEFAULT_RETENTION, type Retention, RollupJobs } from './rollup-jobs.js';
+
+export type { CheckService } from './check.service.js';
+export type { StoredEvent as CheckEvent } from './result-sink.js';
+
+export interface ChecksModule extends MainstayModule {
+  service: CheckService;
+  runtime: CheckRuntime;
+  sink: ResultSink;
+  heartbeats: HeartbeatMonitor;
+  /** Subscribe to committed state-change events (the alert pipeline's source). */
+  onEvents(fn: (events: StoredEvent[]) => void): void;
+}
+
+export interface ChecksDeps {
+  database: Database;
+  clock: Clock;
+  logger: Logger;
+  metrics: Metrics;
+  audit: AuditStore;
+  box: SecretBox;
+  secrets: SecretsService;
+  retention?: Partial<Retention> | undefined;
+  maxConcurrency?: number | undefined;
+  /** Run the scheduler and heartbeat deadlines in this process (off: API only). */
+  run?: boolean | undefined;
+  probes?: ProbeMap | undefined;
+}
+
+/** Synthetic checks: probes, scheduler, results and rollups, heartbeats. */
+export function checksModule(deps: ChecksDeps): ChecksModule {
+  const logger = deps.logger.child({ module: 'checks' });
+  const rollups = new RollupJobs(deps.database, deps.clock, logger, { ...DEFAULT_RETENTION, ...deps.retention });
+  const sink = new ResultSink(deps.database, deps.clock, logger, rollups);
+  const heartbeats = new HeartbeatMonitor(deps.database, deps.clock, logger, sink);
+  const runtime = new CheckRuntime({
+    clock: deps.clock,
+    logger,
+    sink,
+    heartbeats,
+    probes: deps.probes ?? PROBES,
+    secret: (name) => deps.secrets.reveal(name),
+    registry: deps.metrics.registry,
+    maxConcurrency: deps.maxConcurrency,
+  });
+  const queries = new CheckQueries(deps.database, sink);
+  const service = new CheckService(deps.database, deps.clock, deps.audit, deps.box, runtime, sink, queries);
+  return {
+    name: 'checks',
+    migrations: checksMigrations,
+    routes: [...checkRoutes(service), ...heartbeatRoutes(service, heartbeats)],
+    resources: [checkKind(service)],
+    service,
+    runtime,
+    sink,
+    heartbeats,
+    onEvents: (fn) => sink.onEvents(fn),
+    async start() {
+      await sink.load();
+      const checks = (await checkStore.all(deps.database.db)).map(toRecord);
+      if (deps.run === false) {
+        for (const c of checks) if (!sink.state(c.id)) runtime.apply(c);
+        return;
+      }
+      runtime.start(checks);
+      logger.info({ checks: checks.length }, 'checks scheduled');
+    },
+    async stop() {
+      await runtime.stop();
+      await sink.stop();
+    },
+  };
+}
