@@ -36,6 +36,10 @@ export class ApiClient {
     return this.request<T>('POST', path, { body });
   }
 
+  put<T>(path: string, body: unknown): Promise<T> {
+    return this.request<T>('PUT', path, { body });
+  }
+
   delete<T = unknown>(path: string): Promise<T> {
     return this.request<T>('DELETE', path);
   }

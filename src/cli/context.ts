@@ -25,6 +25,9 @@ export interface GlobalOptions {
 
 /** What every command action gets: output helpers and a client built from the global options. */
 export class CliContext {
+  /** Set by a command whose answer is "no" without an error (e.g. `checks run` of a failing check). */
+  exitCode: number | undefined;
+
   constructor(readonly io: CliIo) {}
 
   /** Writes lines to stdout. */

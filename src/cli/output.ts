@@ -51,3 +51,15 @@ export function shortTime(iso: unknown): string | undefined {
   const m = /^(\d{4}-\d{2}-\d{2})T(\d{2}:\d{2})/.exec(iso);
   return m ? `${m[1]} ${m[2]}Z` : iso;
 }
+
+/** `35s ago`, `4m ago`, `2h ago`, `3d ago`: how long ago, for tables; undefined without a time. */
+export function ago(iso: unknown, now = Date.now()): string | undefined {
+  if (typeof iso !== 'string' || !iso) return undefined;
+  const t = Date.parse(iso);
+  if (Number.isNaN(t)) return iso;
+  const s = Math.max(0, Math.floor((now - t) / 1000));
+  if (s < 60) return `${s}s ago`;
+  if (s < 3600) return `${Math.floor(s / 60)}m ago`;
+  if (s < 86400) return `${Math.floor(s / 3600)}h ago`;
+  return `${Math.floor(s / 86400)}d ago`;
+}

@@ -4,7 +4,9 @@ import { fileURLToPath } from 'node:url';
 import { Command, CommanderError } from 'commander';
 import { registerApply } from './commands/apply.js';
 import { registerAuth } from './commands/auth.js';
+import { registerChecks } from './commands/checks.js';
 import { registerResources } from './commands/resources.js';
+import { registerSecrets } from './commands/secrets.js';
 import { registerServe } from './commands/serve.js';
 import { registerTokens } from './commands/tokens.js';
 import { registerUsers } from './commands/users.js';
@@ -34,18 +36,20 @@ export function buildProgram(ctx: CliContext): Command {
   registerResources(program, ctx);
   registerUsers(program, ctx);
   registerTokens(program, ctx);
+  registerChecks(program, ctx);
+  registerSecrets(program, ctx);
   return program;
 }
 
 /**
  * Runs one CLI invocation in-process and resolves to its exit code: 0 ok, 1 API or
- * input error, 2 usage error, 3 server unreachable. Never calls process.exit.
+ * input error (or a failed check run), 2 usage error, 3 server unreachable. Never calls process.exit.
  */
 export async function runCli(argv: string[], io: CliIo): Promise<number> {
   const ctx = new CliContext(io);
   try {
     await buildProgram(ctx).parseAsync(argv, { from: 'user' });
-    return EXIT.ok;
+    return ctx.exitCode ?? EXIT.ok;
   } catch (err) {
     // Commander has already printed its own message (or the help / version).
     if (err instanceof CommanderError) return err.exitCode === 0 ? EXIT.ok : EXIT.usage;

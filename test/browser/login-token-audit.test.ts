@@ -95,7 +95,7 @@ describe('web app in chromium', () => {
     await page.getByTestId('overview-page').waitFor();
     await shot(page, '02-overview');
     await page.getByRole('navigation', { name: 'Main' }).getByRole('link', { name: 'Checks', exact: true }).click();
-    await page.getByTestId('planned-checks').waitFor();
+    await page.getByTestId('checks-page').waitFor();
     await page.getByRole('navigation', { name: 'Main' }).getByRole('link', { name: 'API tokens', exact: true }).click();
     await page.getByTestId('tokens-page').waitFor();
 

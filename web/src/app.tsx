@@ -1,11 +1,15 @@
 import { Route, Routes } from 'react-router-dom';
 import { LoginPage } from './auth/login-page';
 import { useSessionState } from './auth/session';
+import { EditCheckPage, NewCheckPage } from './pages/checks/check-edit-page';
+import { CheckPage } from './pages/checks/check-page';
+import { ChecksPage } from './pages/checks/checks-page';
 import { NotFoundPage } from './pages/not-found-page';
 import { OverviewPage } from './pages/overview-page';
 import { PlannedPage } from './pages/planned-page';
 import { AuditPage } from './pages/settings/audit-page';
 import { ProfilePage } from './pages/settings/profile-page';
+import { SecretsPage } from './pages/settings/secrets-page';
 import { TeamPage } from './pages/settings/team-page';
 import { TeamsPage } from './pages/settings/teams-page';
 import { TokensPage } from './pages/settings/tokens-page';
@@ -39,12 +43,17 @@ export function App() {
         {PLANNED_SECTIONS.filter((s) => s.path !== '/').map((s) => (
           <Route key={s.path} path={s.path} element={<PlannedPage section={s} />} />
         ))}
+        <Route path="/checks" element={<ChecksPage />} />
+        <Route path="/checks/new" element={<NewCheckPage />} />
+        <Route path="/checks/:id" element={<CheckPage />} />
+        <Route path="/checks/:id/edit" element={<EditCheckPage />} />
         <Route path="/settings" element={<ProfilePage />} />
         <Route path="/settings/profile" element={<ProfilePage />} />
         <Route path="/settings/users" element={<UsersPage />} />
         <Route path="/settings/teams" element={<TeamsPage />} />
         <Route path="/settings/teams/:id" element={<TeamPage />} />
         <Route path="/settings/tokens" element={<TokensPage />} />
+        <Route path="/settings/secrets" element={<SecretsPage />} />
         <Route path="/settings/audit" element={<AuditPage />} />
         <Route path="*" element={<NotFoundPage />} />
       </Routes>

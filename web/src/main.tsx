@@ -9,6 +9,7 @@ import './ui/components.css';
 import './ui/table.css';
 import './shell/shell.css';
 import './pages/pages.css';
+import './pages/checks/checks.css';
 
 applyStoredTheme();
 

@@ -34,7 +34,6 @@ export const SECTIONS: readonly Section[] = [
     group: 'operate',
     description:
       'Synthetic checks (HTTP, TCP, DNS, TLS, ICMP, heartbeat, SQL, SSH) with their schedules, latest results and uptime rollups.',
-    milestone: 1,
   },
   {
     path: '/alerts',
@@ -131,6 +130,12 @@ export const SECTIONS: readonly Section[] = [
     label: 'API tokens',
     group: 'settings',
     description: 'Tokens for the CLI, scripts and integrations.',
+  },
+  {
+    path: '/settings/secrets',
+    label: 'Secrets',
+    group: 'settings',
+    description: 'Passwords, tokens and keys that checks refer to by name.',
   },
   {
     path: '/settings/audit',

@@ -21,3 +21,8 @@ export const ROLE_TONE: Record<Role, Tone> = {
 export function isRole(value: string): value is Role {
   return (ROLES as readonly string[]).includes(value);
 }
+
+/** Whether a global role includes `min` (viewer < responder < editor < admin); the server decides in the end. */
+export function roleAtLeast(role: Role | null | undefined, min: Role): boolean {
+  return role ? ROLES.indexOf(role) >= ROLES.indexOf(min) : false;
+}
