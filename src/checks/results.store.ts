@@ -65,6 +65,14 @@ export const resultsStore = {
     return r?.m === null || r?.m === undefined ? null : Number(r.m);
   },
 
+  async earliestRollupBucket(exec: Executor, res: Resolution): Promise<number | null> {
+    const r = await db(exec)
+      .selectFrom(table(res))
+      .select((eb) => eb.fn.min('bucket').as('m'))
+      .executeTakeFirst();
+    return r?.m === null || r?.m === undefined ? null : Number(r.m);
+  },
+
   async resultsSince(exec: Executor, from: number): Promise<ResultRow[]> {
     return db(exec).selectFrom('check_results').selectAll().where('at', '>=', from).execute();
   },

@@ -69,9 +69,11 @@ export class RollupJobs {
   /** Rolls closed hours up from minutes and closed days from hours; prunes hourly. */
   async maybeRollUp(now: number): Promise<void> {
     const hourNow = Math.floor(now / HOUR) * HOUR;
+    // With no coarser rollup yet, start from the earliest finer bucket (bounded by CATCH_UP_MS).
     if (this.lastHour === undefined) {
       const latest = await resultsStore.latestRollupBucket(this.database.db, '1h');
-      this.lastHour = latest ?? hourNow - HOUR * 2;
+      const earliest = await resultsStore.earliestRollupBucket(this.database.db, '1m');
+      this.lastHour = latest ?? (earliest !== null ? Math.floor(earliest / HOUR) * HOUR - HOUR : hourNow - HOUR);
     }
     if (hourNow - HOUR > this.lastHour) {
       for (let h = Math.max(this.lastHour + HOUR, hourNow - CATCH_UP_MS); h < hourNow; h += HOUR) {
@@ -82,7 +84,8 @@ export class RollupJobs {
     const dayNow = Math.floor(now / DAY) * DAY;
     if (this.lastDay === undefined) {
       const latest = await resultsStore.latestRollupBucket(this.database.db, '1d');
-      this.lastDay = latest ?? dayNow - DAY * 2;
+      const earliest = await resultsStore.earliestRollupBucket(this.database.db, '1h');
+      this.lastDay = latest ?? (earliest !== null ? Math.floor(earliest / DAY) * DAY - DAY : dayNow - DAY);
     }
     if (dayNow - DAY > this.lastDay) {
       for (let d = Math.max(this.lastDay + DAY, dayNow - CATCH_UP_MS); d < dayNow; d += DAY) {
