@@ -134,17 +134,23 @@ export class HeartbeatMonitor {
         this.sink.setState(w.check.id, { ...r.state, runStartedAt: null });
         w.runDeadline = null;
       }
-      // Each missed slot is one failed result; then the next slot is awaited.
-      while (w.deadline !== null && w.expected !== null && w.deadline <= now) {
+      // A missed slot is a failed result; after downtime, the slots missed meanwhile count as one.
+      if (w.deadline !== null && w.expected !== null && w.deadline <= now) {
+        const firstExpected = w.expected;
+        const at = w.deadline;
+        let missed = 0;
+        while (w.deadline !== null && w.expected !== null && w.deadline <= now && missed < 100_000) {
+          missed++;
+          this.plan(w, w.expected);
+        }
         const last = state?.lastPingAt ? new Date(state.lastPingAt).toISOString() : 'never';
-        this.sink.record(sinkCheck(w.check), w.deadline, {
+        this.sink.record(sinkCheck(w.check), at, {
           ok: false,
           latencyMs: 0,
-          message: `no ping since ${last}; one was expected by ${new Date(w.expected).toISOString()} (+${w.spec.graceSeconds} s grace)`,
+          message: `no ping since ${last}; one was expected by ${new Date(firstExpected).toISOString()} (+${w.spec.graceSeconds} s grace)${missed > 1 ? `; ${missed} expected pings missed` : ''}`,
           error: { phase: 'response', code: 'ping_missing' },
-          details: { expectedAt: new Date(w.expected).toISOString(), lastPingAt: state?.lastPingAt ?? null },
+          details: { expectedAt: new Date(firstExpected).toISOString(), lastPingAt: state?.lastPingAt ?? null, missed },
         });
-        this.plan(w, w.expected);
       }
     }
     this.arm();
