@@ -115,6 +115,18 @@ describe.each(engines())('accounts API on %s', (engine) => {
     expect(dup.statusCode).toBe(409);
   });
 
+  it('search text is literal: % and _ are not wildcards', async () => {
+    expect((await s.app.http.inject({ method: 'GET', url: '/api/v1/users?q=%25', headers: auth() })).json().total).toBe(
+      0,
+    );
+    expect((await s.app.http.inject({ method: 'GET', url: '/api/v1/users?q=_', headers: auth() })).json().total).toBe(
+      0,
+    );
+    expect(
+      (await s.app.http.inject({ method: 'GET', url: '/api/v1/users?q=ADMIN@', headers: auth() })).json().total,
+    ).toBe(1);
+  });
+
   it('malformed JSON is 400 invalid_json and an oversize body is 413', async () => {
     const r = await s.app.http.inject({
       method: 'POST',

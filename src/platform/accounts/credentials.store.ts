@@ -1,6 +1,7 @@
 import { createHash } from 'node:crypto';
 import type { Kysely } from 'kysely';
 import type { Executor } from '../db/database.js';
+import { containsText } from '../db/text-match.js';
 import type { Page, PageQuery } from '../http/pagination.js';
 import type { ApiToken } from './accounts.model.js';
 import { type AccountsTables, iso, isoOrNull, type SessionRow, type TokenRow } from './accounts.tables.js';
@@ -75,7 +76,7 @@ export const credentialsStore = {
   async listTokens(exec: Executor, userId: string | null, page: PageQuery): Promise<Page<ApiToken>> {
     let qb = db(exec).selectFrom('api_tokens').innerJoin('users', 'users.id', 'api_tokens.user_id');
     if (userId) qb = qb.where('api_tokens.user_id', '=', userId);
-    if (page.q) qb = qb.where('api_tokens.name', 'like', `%${page.q}%`);
+    if (page.q) qb = qb.where(containsText('api_tokens.name', page.q, { caseInsensitive: true }));
     const sort = page.sort ?? '-createdAt';
     const desc = sort.startsWith('-');
     const col = TOKEN_SORTS[(desc ? sort.slice(1) : sort) as keyof typeof TOKEN_SORTS] ?? 'api_tokens.created_at';

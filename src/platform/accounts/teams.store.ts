@@ -1,5 +1,6 @@
 import type { Kysely } from 'kysely';
 import type { Executor } from '../db/database.js';
+import { containsText } from '../db/text-match.js';
 import { type Page, type PageQuery, paginate } from '../http/pagination.js';
 import type { Team, TeamMember } from './accounts.model.js';
 import { type AccountsTables, iso, type TeamRow } from './accounts.tables.js';
@@ -33,8 +34,12 @@ export const teamsStore = {
   async list(exec: Executor, q: string | undefined, page: PageQuery): Promise<Page<TeamRow>> {
     let qb = db(exec).selectFrom('teams');
     if (q) {
-      const like = `%${q.toLowerCase()}%`;
-      qb = qb.where((eb) => eb.or([eb('name', 'like', like), eb(eb.fn('lower', ['display_name']), 'like', like)]));
+      qb = qb.where((eb) =>
+        eb.or([
+          containsText('name', q, { caseInsensitive: true }),
+          containsText('display_name', q, { caseInsensitive: true }),
+        ]),
+      );
     }
     return paginate(qb, page, SORTS, 'name', (r: TeamRow) => r);
   },
@@ -55,7 +60,15 @@ export const teamsStore = {
       .selectFrom('team_members')
       .innerJoin('users', 'users.id', 'team_members.user_id')
       .where('team_members.team_id', '=', teamId);
-    if (page.q) qb = qb.where('users.email', 'like', `%${page.q.toLowerCase()}%`);
+    if (page.q) {
+      const q = page.q;
+      qb = qb.where((eb) =>
+        eb.or([
+          containsText('users.email', q, { caseInsensitive: true }),
+          containsText('users.name', q, { caseInsensitive: true }),
+        ]),
+      );
+    }
     // paginate orders by id as a tie-breaker; users.id is unique within a team.
     const sort = page.sort ?? 'email';
     const desc = sort.startsWith('-');

@@ -1,5 +1,6 @@
 import type { Kysely } from 'kysely';
 import type { Executor } from '../db/database.js';
+import { containsText } from '../db/text-match.js';
 import { type Page, type PageQuery, paginate } from '../http/pagination.js';
 import type { User } from './accounts.model.js';
 import { type AccountsTables, iso, isoOrNull, type UserRow } from './accounts.tables.js';
@@ -62,8 +63,13 @@ export const usersStore = {
     let q = db(exec).selectFrom('users');
     if (filter.role) q = q.where('role', '=', filter.role);
     if (filter.q) {
-      const like = `%${filter.q.toLowerCase()}%`;
-      q = q.where((eb) => eb.or([eb('email', 'like', like), eb(eb.fn('lower', ['name']), 'like', like)]));
+      const text = filter.q;
+      q = q.where((eb) =>
+        eb.or([
+          containsText('email', text, { caseInsensitive: true }),
+          containsText('name', text, { caseInsensitive: true }),
+        ]),
+      );
     }
     return paginate(q, page, SORTS, 'email', (row: UserRow) => row);
   },

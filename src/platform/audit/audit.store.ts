@@ -1,6 +1,7 @@
 import type { Kysely } from 'kysely';
 import type { Clock } from '../clock.js';
 import type { Executor } from '../db/database.js';
+import { containsText } from '../db/text-match.js';
 import { type Page, type PageQuery, paginate } from '../http/pagination.js';
 import { newId } from '../ids.js';
 import type { Actor, AuditEntry, AuditRecord } from './audit.model.js';
@@ -68,12 +69,12 @@ export class AuditStore {
     if (filter.resourceId) q = q.where('resource_id', '=', filter.resourceId);
     if (filter.actorId) q = q.where('actor_id', '=', filter.actorId);
     if (filter.q) {
-      const like = `%${filter.q.toLowerCase()}%`;
+      const text = filter.q;
       q = q.where((eb) =>
         eb.or([
-          eb(eb.fn('lower', ['action']), 'like', like),
-          eb(eb.fn('lower', ['resource_name']), 'like', like),
-          eb(eb.fn('lower', ['actor_name']), 'like', like),
+          containsText('action', text, { caseInsensitive: true }),
+          containsText('resource_name', text, { caseInsensitive: true }),
+          containsText('actor_name', text, { caseInsensitive: true }),
           eb('request_id', '=', filter.q ?? ''),
         ]),
       );

@@ -6,6 +6,7 @@ import type { AuditStore } from '../audit/audit.store.js';
 import type { Clock } from '../clock.js';
 import type { Database, Executor } from '../db/database.js';
 import { isUniqueViolation } from '../db/errors.js';
+import { containsText } from '../db/text-match.js';
 import { ConflictError, InputError, NotFoundError } from '../errors.js';
 import { type Page, type PageQuery, paginate } from '../http/pagination.js';
 import { newId } from '../ids.js';
@@ -66,7 +67,7 @@ export class SecretsService {
 
   list(page: PageQuery): Promise<Page<SecretView>> {
     let q = db(this.database.db).selectFrom('secrets');
-    if (page.q) q = q.where('name', 'like', `%${page.q.toLowerCase()}%`);
+    if (page.q) q = q.where(containsText('name', page.q, { caseInsensitive: true }));
     return paginate(q, page, { name: 'name', updatedAt: 'updated_at' }, 'name', view);
   }
 
