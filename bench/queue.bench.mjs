@@ -9,7 +9,7 @@ import pg from 'pg';
 import { systemClock } from '../dist/server/platform/clock.js';
 import { openDatabase } from '../dist/server/platform/db/database.js';
 import { migrate } from '../dist/server/platform/db/migrations.js';
-import { WorkQueue, queueMigrations } from '../dist/server/platform/queue/index.js';
+import { queueMigrations, WorkQueue } from '../dist/server/platform/queue/index.js';
 
 const N = Number(process.argv[2] ?? 5000);
 const pgUrl = process.env.MAINSTAY_TEST_POSTGRES_URL ?? 'postgres://postgres@127.0.0.1:5432/test';
@@ -51,7 +51,13 @@ async function run(engine) {
   const drainMs = performance.now() - t;
   await database.close();
   await cleanup();
-  return { engine, n: N, enqueuePerSec: Math.round((N / enqueueMs) * 1000), drainPerSec: Math.round((done / drainMs) * 1000), done };
+  return {
+    engine,
+    n: N,
+    enqueuePerSec: Math.round((N / enqueueMs) * 1000),
+    drainPerSec: Math.round((done / drainMs) * 1000),
+    done,
+  };
 }
 
 const results = [];
@@ -62,4 +68,10 @@ for (const engine of ['sqlite', 'postgres']) {
     results.push({ engine, error: err.message });
   }
 }
-console.log(JSON.stringify({ bench: 'queue', machine: `${os.cpus().length} cores, ${os.cpus()[0]?.model}`, node: process.version, results }, null, 2));
+console.log(
+  JSON.stringify(
+    { bench: 'queue', machine: `${os.cpus().length} cores, ${os.cpus()[0]?.model}`, node: process.version, results },
+    null,
+    2,
+  ),
+);

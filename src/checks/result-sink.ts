@@ -178,7 +178,7 @@ export class ResultSink {
         return;
       }
       if (events.length) for (const fn of this.listeners) fn(events);
-      await this.rollups.maybeRollUp(this.clock.now()).catch((err) => this.logger.error({ err }, 'rolling up failed'));
+      this.rollUpInBackground();
     })();
     try {
       await this.flushing;
@@ -187,8 +187,22 @@ export class ResultSink {
     }
   }
 
+  private rolling: Promise<void> | undefined;
+
+  /** Hour/day roll-ups and retention run beside the flushes, never in their way (one at a time). */
+  private rollUpInBackground(): void {
+    if (this.rolling || this.stopped) return;
+    this.rolling = this.rollups
+      .maybeRollUp(this.clock.now())
+      .catch((err) => this.logger.error({ err }, 'rolling up check results failed'))
+      .finally(() => {
+        this.rolling = undefined;
+      });
+  }
+
   async stop(): Promise<void> {
     this.stopped = true;
+    await this.rolling;
     this.cancelTimer?.();
     this.cancelTimer = undefined;
     await this.flush();

@@ -52,9 +52,33 @@ export const resultsStore = {
       .execute();
   },
 
-  /** Buckets of every check in [from, to) — to build the next coarser resolution. */
-  async rollupsBetween(exec: Executor, res: Resolution, from: number, to: number): Promise<RollupRow[]> {
-    return db(exec).selectFrom(table(res)).selectAll().where('bucket', '>=', from).where('bucket', '<', to).execute();
+  /** Buckets in [from, to) of checks with seq in [seqFrom, seqTo) — to build the next coarser resolution. */
+  async rollupsBetween(
+    exec: Executor,
+    res: Resolution,
+    from: number,
+    to: number,
+    seqFrom: number,
+    seqTo: number,
+  ): Promise<RollupRow[]> {
+    return db(exec)
+      .selectFrom(table(res))
+      .selectAll()
+      .where('bucket', '>=', from)
+      .where('bucket', '<', to)
+      .where('check_seq', '>=', seqFrom)
+      .where('check_seq', '<', seqTo)
+      .execute();
+  },
+
+  async maxSeqBetween(exec: Executor, res: Resolution, from: number, to: number): Promise<number | null> {
+    const r = await db(exec)
+      .selectFrom(table(res))
+      .select((eb) => eb.fn.max('check_seq').as('m'))
+      .where('bucket', '>=', from)
+      .where('bucket', '<', to)
+      .executeTakeFirst();
+    return r?.m === null || r?.m === undefined ? null : Number(r.m);
   },
 
   async latestRollupBucket(exec: Executor, res: Resolution): Promise<number | null> {
@@ -104,16 +128,45 @@ export const resultsStore = {
       .execute();
   },
 
-  /** Deletes raw results and rollups past their retention, in bounded batches. */
-  async prune(exec: Executor, cutoffs: { raw: number } & Record<Resolution, number>): Promise<number> {
-    let n = 0;
-    const r = await db(exec).deleteFrom('check_results').where('at', '<', cutoffs.raw).executeTakeFirst();
-    n += Number(r.numDeletedRows);
-    for (const res of ['1m', '1h', '1d'] as const) {
-      const d = await db(exec).deleteFrom(table(res)).where('bucket', '<', cutoffs[res]).executeTakeFirst();
-      n += Number(d.numDeletedRows);
-    }
-    const e = await db(exec).deleteFrom('check_pings').where('at', '<', cutoffs.raw).executeTakeFirst();
-    return n + Number(e.numDeletedRows);
+  /**
+   * Deletes raw results, rollups and pings past their retention in time slices
+   * (one statement per slice, yielding between them), so a large prune never holds
+   * the event loop or a lock for long.
+   */
+  async prune(
+    exec: Executor,
+    cutoffs: { raw: number } & Record<Resolution, number>,
+    sliceMs = 5 * 60_000,
+  ): Promise<number> {
+    const sliced = async (
+      tableName: 'check_results' | 'check_rollup_1m' | 'check_rollup_1h' | 'check_rollup_1d' | 'check_pings',
+      column: 'at' | 'bucket',
+      cutoff: number,
+      step: number,
+    ) => {
+      const t = db(exec) as unknown as Kysely<Record<string, Record<string, number>>>;
+      const first = await t
+        .selectFrom(tableName)
+        .select((eb) => eb.fn.min(column).as('m'))
+        .executeTakeFirst();
+      if (first?.m === null || first?.m === undefined) return 0;
+      let n = 0;
+      for (let from = Number(first.m); from < cutoff; from += step) {
+        const r = await t
+          .deleteFrom(tableName)
+          .where(column, '>=', from)
+          .where(column, '<', Math.min(cutoff, from + step))
+          .executeTakeFirst();
+        n += Number(r.numDeletedRows);
+        await new Promise((resolve) => setImmediate(resolve));
+      }
+      return n;
+    };
+    let n = await sliced('check_results', 'at', cutoffs.raw, sliceMs);
+    n += await sliced('check_pings', 'at', cutoffs.raw, 86_400_000);
+    n += await sliced('check_rollup_1m', 'bucket', cutoffs['1m'], sliceMs * 12);
+    n += await sliced('check_rollup_1h', 'bucket', cutoffs['1h'], 86_400_000);
+    n += await sliced('check_rollup_1d', 'bucket', cutoffs['1d'], 30 * 86_400_000);
+    return n;
   },
 };

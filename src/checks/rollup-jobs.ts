@@ -17,6 +17,7 @@ export const DEFAULT_RETENTION: Retention = { rawDays: 7, minuteDays: 8, hourDay
 
 const HOUR = RESOLUTION_MS['1h'];
 const DAY = RESOLUTION_MS['1d'];
+const SEQ_BATCH = 500;
 /** How far back a restart or a long pause catches up on missed hour/day rollups. */
 const CATCH_UP_MS = 3 * DAY;
 
@@ -105,10 +106,17 @@ export class RollupJobs {
     }
   }
 
+  /** Rolls one bucket up, 500 checks at a time with a yield between, so 10,000 checks never stall the event loop. */
   private async rollInto(from: Resolution, to: Resolution, start: number, end: number): Promise<void> {
-    const rows = await resultsStore.rollupsBetween(this.database.db, from, start, end);
-    if (rows.length === 0) return;
-    const up = rollUp(rows, RESOLUTION_MS[to]);
-    await this.database.transaction((trx) => resultsStore.upsertRollups(trx, to, up));
+    const maxSeq = await resultsStore.maxSeqBetween(this.database.db, from, start, end);
+    if (maxSeq === null) return;
+    for (let seq = 0; seq <= maxSeq; seq += SEQ_BATCH) {
+      const rows = await resultsStore.rollupsBetween(this.database.db, from, start, end, seq, seq + SEQ_BATCH);
+      if (rows.length) {
+        const up = rollUp(rows, RESOLUTION_MS[to]);
+        await this.database.transaction((trx) => resultsStore.upsertRollups(trx, to, up));
+      }
+      await new Promise((resolve) => setImmediate(resolve));
+    }
   }
 }

@@ -33,7 +33,6 @@ interface Entry {
   offsetMs: number;
   nextDue: number;
   generation: number;
-  running: boolean;
 }
 
 /** Stable offset in [0, interval) from the check id, so checks spread evenly over their interval. */
@@ -59,7 +58,11 @@ export function nextSlot(now: number, intervalMs: number, offsetMs: number): num
 export class Scheduler {
   private readonly entries = new Map<string, Entry>();
   private readonly heap = new MinHeap<{ id: string; generation: number }>();
-  private readonly waiting: Array<{ entry: Entry; plannedAt: number; generation: number }> = [];
+  /** FIFO of slots waiting for a free run (an array with a moving head: no O(n) shift). */
+  private waiting: Array<{ entry: Entry; plannedAt: number; generation: number }> = [];
+  private waitingHead = 0;
+  /** Checks with a run in progress, by id, so an edit during a run cannot lose the flag. */
+  private readonly runningIds = new Set<string>();
   private cancelTimer: (() => void) | undefined;
   private timerAt = Number.POSITIVE_INFINITY;
   private inFlight = 0;
@@ -71,6 +74,7 @@ export class Scheduler {
   private readonly loopDelay = monitorEventLoopDelay({ resolution: 10 });
   private adaptTimer: NodeJS.Timeout | undefined;
   private readonly overloadLagMs: number;
+  private readonly minLimit: number;
 
   readonly lag: Histogram;
   readonly runs: Counter;
@@ -80,6 +84,7 @@ export class Scheduler {
 
   constructor(private readonly opts: SchedulerOptions) {
     this.maxConcurrency = opts.maxConcurrency ?? 2000;
+    this.minLimit = Math.min(this.maxConcurrency, 256);
     this.limit = this.maxConcurrency;
     this.overloadLagMs = opts.overloadLagMs ?? 100;
     const registers = opts.registry ? [opts.registry] : [];
@@ -140,7 +145,6 @@ export class Scheduler {
       offsetMs,
       nextDue: nextSlot(this.opts.clock.now(), check.intervalMs, offsetMs),
       generation: (prev?.generation ?? 0) + 1,
-      running: prev?.running ?? false,
     };
     this.entries.set(check.id, entry);
     this.heap.push(entry.nextDue, { id: check.id, generation: entry.generation });
@@ -180,7 +184,7 @@ export class Scheduler {
       entry.nextDue += entry.check.intervalMs;
       if (entry.nextDue <= now) entry.nextDue = nextSlot(now + 1, entry.check.intervalMs, entry.offsetMs);
       this.heap.push(entry.nextDue, { id: entry.check.id, generation: entry.generation });
-      if (entry.running) {
+      if (this.runningIds.has(entry.check.id)) {
         this.skipped.labels('overlap').inc();
         continue;
       }
@@ -194,7 +198,8 @@ export class Scheduler {
     const now = this.opts.clock.now();
     this.lag.observe(Math.max(0, now - plannedAt) / 1000);
     this.runs.labels(entry.check.kind).inc();
-    entry.running = true;
+    const id = entry.check.id;
+    this.runningIds.add(id);
     this.inFlight++;
     this.inFlightGauge.set(this.inFlight);
     const controller = new AbortController();
@@ -206,7 +211,7 @@ export class Scheduler {
       .finally(() => {
         cancel();
         this.controllers.delete(controller);
-        entry.running = false;
+        this.runningIds.delete(id);
         this.inFlight--;
         this.inFlightGauge.set(this.inFlight);
         this.inFlightDone.delete(done);
@@ -217,15 +222,19 @@ export class Scheduler {
 
   private drainWaiting(): void {
     const now = this.opts.clock.now();
-    while (this.waiting.length > 0 && this.inFlight < this.limit) {
-      const w = this.waiting.shift()!;
+    while (this.waitingHead < this.waiting.length && this.inFlight < this.limit) {
+      const w = this.waiting[this.waitingHead++]!;
       const current = this.entries.get(w.entry.check.id);
-      if (!current || current.generation !== w.generation || current.running) continue;
+      if (!current || current.generation !== w.generation || this.runningIds.has(current.check.id)) continue;
       if (now - w.plannedAt >= current.check.intervalMs) {
         this.skipped.labels('overload').inc();
         continue;
       }
       this.begin(current, w.plannedAt);
+    }
+    if (this.waitingHead > 1024 && this.waitingHead * 2 > this.waiting.length) {
+      this.waiting = this.waiting.slice(this.waitingHead);
+      this.waitingHead = 0;
     }
   }
 
@@ -233,7 +242,8 @@ export class Scheduler {
     const p99 = this.loopDelay.percentile(99) / 1e6;
     this.loopDelay.reset();
     const before = this.limit;
-    if (p99 > this.overloadLagMs) this.limit = Math.max(16, Math.floor(this.limit * 0.8));
+    // Back off gently and never below a floor: too low a limit turns a stall into seconds of lag.
+    if (p99 > this.overloadLagMs) this.limit = Math.max(this.minLimit, Math.floor(this.limit * 0.9));
     else this.limit = Math.min(this.maxConcurrency, this.limit + 64);
     if (this.limit !== before) {
       this.limitGauge.set(this.limit);
@@ -254,7 +264,8 @@ export class Scheduler {
     this.timerAt = Number.POSITIVE_INFINITY;
     if (this.adaptTimer) clearInterval(this.adaptTimer);
     this.loopDelay.disable();
-    this.waiting.length = 0;
+    this.waiting = [];
+    this.waitingHead = 0;
     if (opts.abort) for (const c of this.controllers) c.abort(new Error('shutting down'));
     await Promise.all([...this.inFlightDone]);
   }

@@ -167,4 +167,21 @@ describe('check scheduler', () => {
     expect(seen.length).toBe(before);
     await s.stop();
   });
+
+  it('an edit while a run is in progress does not stop the check (regression: the running flag was lost)', async () => {
+    const clock = new FakeClock(0);
+    let runs = 0;
+    const s = scheduler(clock, () => {
+      runs++;
+      return new Promise<void>((r) => clock.setTimeout(r, 2_000));
+    });
+    s.upsert(check('a', 5_000, 3_000));
+    s.start();
+    await step(clock, 5_000);
+    expect(runs).toBe(1);
+    s.upsert(check('a', 5_000, 3_000));
+    await step(clock, 20_000);
+    expect(runs).toBe(5);
+    await stop(s, clock);
+  });
 });
