@@ -11,7 +11,8 @@ import { openDatabase } from '../dist/server/platform/db/database.js';
 import { migrate } from '../dist/server/platform/db/migrations.js';
 import { queueMigrations, WorkQueue } from '../dist/server/platform/queue/index.js';
 
-const N = Number(process.argv[2] ?? 5000);
+const arg = process.argv.slice(2).find((a) => /^\d+$/.test(a));
+const N = arg ? Number(arg) : process.argv.includes('--quick') ? 1000 : 5000;
 const pgUrl = process.env.MAINSTAY_TEST_POSTGRES_URL ?? 'postgres://postgres@127.0.0.1:5432/test';
 
 async function run(engine) {
