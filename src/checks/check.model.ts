@@ -222,28 +222,41 @@ export const HeartbeatSpecSchema = z
   });
 export type HeartbeatSpec = z.infer<typeof HeartbeatSpecSchema>;
 
-export const SqlSpecSchema = z.strictObject({
-  driver: z.enum(['postgres', 'mysql']),
-  host: HostSchema,
-  port: PortSchema.optional(),
-  database: z.string().min(1).max(128),
-  username: z.string().min(1).max(128),
-  passwordSecret: SecretName.optional(),
-  tls: z.boolean().default(false),
-  query: z
-    .string()
-    .min(1)
-    .max(64 * 1024),
-  /** Expect exactly this many rows… */
-  expectRows: z.number().int().min(0).optional(),
-  /** …and/or compare the first column of the first row. */
-  expectValue: z
-    .strictObject({
-      op: z.enum(['==', '!=', '<', '<=', '>', '>=']),
-      value: z.union([z.string(), z.number(), z.boolean(), z.null()]),
-    })
-    .optional(),
-});
+export const SqlSpecSchema = z
+  .strictObject({
+    driver: z.enum(['postgres', 'mysql']),
+    /**
+     * A Secret holding the whole connection URL (postgres://user:pass@host:5432/db,
+     * mysql://user:pass@host:3306/db); it replaces host, port, database, username and password.
+     */
+    connectionSecret: SecretName.optional(),
+    host: HostSchema.optional(),
+    port: PortSchema.optional(),
+    database: z.string().min(1).max(128).optional(),
+    username: z.string().min(1).max(128).optional(),
+    passwordSecret: SecretName.optional(),
+    tls: z.boolean().default(false),
+    query: z
+      .string()
+      .min(1)
+      .max(64 * 1024),
+    /** Expect exactly this many rows… */
+    expectRows: z.number().int().min(0).optional(),
+    /** …and/or compare the first column of the first row. */
+    expectValue: z
+      .strictObject({
+        op: z.enum(['==', '!=', '<', '<=', '>', '>=']),
+        value: z.union([z.string(), z.number(), z.boolean(), z.null()]),
+      })
+      .optional(),
+  })
+  .superRefine((s, ctx) => {
+    if (s.connectionSecret) return;
+    for (const field of ['host', 'database', 'username'] as const) {
+      if (!s[field])
+        ctx.addIssue({ code: 'custom', path: [field], message: 'required unless connectionSecret is set' });
+    }
+  });
 export type SqlSpec = z.infer<typeof SqlSpecSchema>;
 
 export const SshSpecSchema = z

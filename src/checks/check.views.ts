@@ -115,7 +115,9 @@ export function targetSummary(c: CheckRecord): string {
     case 'heartbeat':
       return t.cron ? `cron ${t.cron} (${t.timeZone})` : `every ${t.periodSeconds} s`;
     case 'sql':
-      return `${t.driver}://${t.username}@${t.host}${t.port ? `:${t.port}` : ''}/${t.database}`;
+      return t.connectionSecret
+        ? `${t.driver} via secret ${t.connectionSecret}`
+        : `${t.driver}://${t.username}@${t.host}${t.port ? `:${t.port}` : ''}/${t.database}`;
     case 'ssh':
       return `${t.username}@${t.host}:${t.port} ${String(t.command).slice(0, 60)}`;
   }

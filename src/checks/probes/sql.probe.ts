@@ -63,7 +63,7 @@ const MYSQL_TIMEOUT_ERRNOS = [1969, 3024]; // MariaDB max_statement_time, MySQL 
 const f = (phase: ProbePhase, code: string, message: string): Failure => ({ phase, code, message });
 
 /** What went wrong, from a driver error: socket errors, PostgreSQL SQLSTATEs, MySQL errnos. */
-function classify(spec: SqlSpec, err: unknown, phase: 'connect' | 'query', t: Target): Failure {
+function classify(spec: ResolvedSqlSpec, err: unknown, phase: 'connect' | 'query', t: Target): Failure {
   const { code, errno, message } = errorProps(err);
   const my = spec.driver === 'mysql' && errno !== undefined && errno > 0 ? errno : undefined;
   const suffix = code
@@ -107,7 +107,7 @@ function classify(spec: SqlSpec, err: unknown, phase: 'connect' | 'query', t: Ta
   return f('connect', 'connection_failed', `connecting to ${t.label} failed: ${message}${suffix}`);
 }
 
-function postgresSession(spec: SqlSpec, t: Target): Session {
+function postgresSession(spec: ResolvedSqlSpec, t: Target): Session {
   const client = new pg.Client({
     host: t.host,
     port: t.port,
@@ -140,7 +140,7 @@ function postgresSession(spec: SqlSpec, t: Target): Session {
   };
 }
 
-function mysqlSession(spec: SqlSpec, t: Target): Session {
+function mysqlSession(spec: ResolvedSqlSpec, t: Target): Session {
   let pending: Promise<mysql.Connection> | undefined;
   let conn: mysql.Connection | undefined;
   let closed = false;
@@ -302,7 +302,10 @@ function assess(spec: SqlSpec, outcome: QueryOutcome, ms: number, base: Record<s
   return { ok: true, latencyMs: ms, message: `${rows}${value} in ${ms} ms`, timings, details };
 }
 
-export const sqlProbe: Probe<SqlSpec> = async (spec, ctx) => {
+/** A spec whose connection settings are all known (after reading `connectionSecret`). */
+type ResolvedSqlSpec = SqlSpec & { host: string; database: string; username: string };
+
+const probeResolved: Probe<ResolvedSqlSpec> = async (spec, ctx) => {
   const started = performance.now();
   const elapsed = () => Math.round(performance.now() - started);
   const host = spec.host.replace(/^\[(.*)\]$/, '$1');
@@ -383,4 +386,71 @@ export const sqlProbe: Probe<SqlSpec> = async (spec, ctx) => {
     if (onAbort) ctx.signal.removeEventListener('abort', onAbort);
     session?.close();
   }
+};
+
+const URL_SCHEMES: Record<SqlSpec['driver'], string[]> = {
+  postgres: ['postgres:', 'postgresql:'],
+  mysql: ['mysql:', 'mariadb:'],
+};
+
+/**
+ * Runs a SQL check. With `connectionSecret`, the connection URL is read from that
+ * Secret and its parts (and password) replace the spec's; the URL never leaves the probe.
+ */
+export const sqlProbe: Probe<SqlSpec> = async (spec, ctx) => {
+  if (!spec.connectionSecret) return probeResolved(spec as ResolvedSqlSpec, ctx);
+  const started = performance.now();
+  const fail = (message: string) =>
+    failure('config', 'invalid_connection_secret', message, Math.round(performance.now() - started), {
+      details: { driver: spec.driver },
+    });
+  let raw: string;
+  try {
+    raw = (await ctx.secret(spec.connectionSecret)).trim();
+  } catch (err) {
+    return failure(
+      'config',
+      'secret_unavailable',
+      `the connection secret ${spec.connectionSecret} could not be read: ${errorProps(err).message}`,
+      Math.round(performance.now() - started),
+      {
+        details: { driver: spec.driver },
+      },
+    );
+  }
+  let url: URL;
+  try {
+    url = new URL(raw);
+  } catch {
+    return fail(
+      `the connection secret ${spec.connectionSecret} is not a URL like ${spec.driver}://user:password@host:port/database`,
+    );
+  }
+  if (!URL_SCHEMES[spec.driver].includes(url.protocol)) {
+    return fail(
+      `the connection secret ${spec.connectionSecret} is a ${url.protocol.replace(':', '')} URL, but the check's driver is ${spec.driver}`,
+    );
+  }
+  const database = decodeURIComponent(url.pathname.replace(/^\//, ''));
+  const username = decodeURIComponent(url.username);
+  if (!url.hostname || !database || !username) {
+    return fail(`the connection secret ${spec.connectionSecret} must name a user, a host and a database`);
+  }
+  const password = url.password ? decodeURIComponent(url.password) : undefined;
+  const sslmode = url.searchParams.get('sslmode') ?? url.searchParams.get('ssl');
+  const resolved: ResolvedSqlSpec = {
+    ...spec,
+    host: url.hostname,
+    ...(url.port ? { port: Number(url.port) } : {}),
+    database,
+    username,
+    tls: spec.tls || (sslmode !== null && !['disable', 'false', '0'].includes(sslmode)),
+    ...(password !== undefined ? { passwordSecret: '\u0000connection' } : { passwordSecret: undefined }),
+  };
+  const inner = {
+    ...ctx,
+    secret: async (name: string) =>
+      name === '\u0000connection' && password !== undefined ? password : ctx.secret(name),
+  };
+  return probeResolved(resolved, inner);
 };

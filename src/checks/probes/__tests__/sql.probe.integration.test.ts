@@ -220,6 +220,30 @@ describe.each(dialects)('sql probe on $name', (d) => {
     );
   });
 
+  it('connectionSecret: the whole connection URL comes from a Secret', async () => {
+    const scheme = d.driver === 'postgres' ? 'postgres' : 'mysql';
+    const f = fields as { host: string; port?: number; database: string; username: string };
+    const auth = `${encodeURIComponent(f.username)}${password ? `:${encodeURIComponent(password)}` : ''}`;
+    const url = `${scheme}://${auth}@${f.host}:${f.port ?? (d.driver === 'postgres' ? 5432 : 3306)}/${f.database}`;
+    const withSecret = SqlSpecSchema.parse({
+      driver: d.driver,
+      connectionSecret: 'db-url',
+      query: d.threeRows,
+      expectRows: 3,
+    });
+    const ok = await sqlProbe(withSecret, context(5000, { 'db-url': url }));
+    expect(ok.ok, ok.message).toBe(true);
+    const wrongScheme = await sqlProbe(withSecret, context(5000, { 'db-url': url.replace(/^\w+:/, 'redis:') }));
+    expect(wrongScheme.error).toEqual({ phase: 'config', code: 'invalid_connection_secret' });
+    expect(wrongScheme.message).not.toContain(password || 'no-password-here');
+  });
+
+  it('without connectionSecret, host, database and username are required', () => {
+    const r = SqlSpecSchema.safeParse({ driver: d.driver, query: 'select 1' });
+    expect(r.success).toBe(false);
+    expect(r.error?.issues.map((i) => i.path.join('.')).sort()).toEqual(['database', 'host', 'username']);
+  });
+
   it('a slow query is cut at the timeout', async () => {
     const t0 = performance.now();
     const result = await run(spec({ query: d.sleep }), 500);

@@ -138,6 +138,7 @@ export function draftFromCheck(check: Check): CheckDraft {
       const ev = obj(t.expectValue);
       Object.assign(d.targets.sql, {
         driver: s(t.driver, 'postgres'),
+        connectionSecret: s(t.connectionSecret),
         host: s(t.host),
         port: s(t.port),
         database: s(t.database),

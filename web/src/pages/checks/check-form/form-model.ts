@@ -55,6 +55,7 @@ export const defaultDrafts = {
   },
   sql: {
     driver: 'postgres',
+    connectionSecret: '',
     host: '',
     port: '',
     database: '',
@@ -284,10 +285,11 @@ function target(d: CheckDraft, errors: FieldError[]): Record<string, unknown> {
       const s = t.sql;
       return compact({
         driver: s.driver,
-        host: s.host.trim(),
+        connectionSecret: opt(s.connectionSecret),
+        host: opt(s.host),
         port: num(s.port),
-        database: s.database.trim(),
-        username: s.username.trim(),
+        database: opt(s.database),
+        username: opt(s.username),
         passwordSecret: opt(s.passwordSecret),
         tls: s.tls,
         query: s.query,

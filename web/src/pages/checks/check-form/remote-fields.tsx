@@ -19,6 +19,14 @@ export function SqlFields({ value: t, onChange, secretNames }: TargetProps<SqlDr
               { value: 'mysql', label: 'MySQL / MariaDB' },
             ]}
           />
+          <SecretField
+            name="target.connectionSecret"
+            label="Connection URL secret (replaces host, database, user, password)"
+            value={t.connectionSecret}
+            onChange={(connectionSecret) => onChange({ connectionSecret })}
+            names={secretNames}
+            optional
+          />
           <TextField
             name="target.host"
             label="Host"
