@@ -2,6 +2,7 @@ import mysql from 'mysql2/promise';
 import pg from 'pg';
 import type { SqlSpec } from '../check.model.js';
 import { failure, type Probe, type ProbePhase, type ProbeResult } from './probe.js';
+import { resolveConnection } from './sql-url.js';
 
 /**
  * SQL check: connect with one connection (never a pool), run `query`, compare the row
@@ -303,9 +304,10 @@ function assess(spec: SqlSpec, outcome: QueryOutcome, ms: number, base: Record<s
 }
 
 /** A spec whose connection settings are all known (after reading `connectionSecret`). */
-type ResolvedSqlSpec = SqlSpec & { host: string; database: string; username: string };
+export type ResolvedSqlSpec = SqlSpec & { host: string; database: string; username: string };
 
-const probeResolved: Probe<ResolvedSqlSpec> = async (spec, ctx) => {
+/** Runs a SQL check whose connection settings are all in the spec. */
+export const probeResolved: Probe<ResolvedSqlSpec> = async (spec, ctx) => {
   const started = performance.now();
   const elapsed = () => Math.round(performance.now() - started);
   const host = spec.host.replace(/^\[(.*)\]$/, '$1');
@@ -388,69 +390,12 @@ const probeResolved: Probe<ResolvedSqlSpec> = async (spec, ctx) => {
   }
 };
 
-const URL_SCHEMES: Record<SqlSpec['driver'], string[]> = {
-  postgres: ['postgres:', 'postgresql:'],
-  mysql: ['mysql:', 'mariadb:'],
-};
-
 /**
  * Runs a SQL check. With `connectionSecret`, the connection URL is read from that
- * Secret and its parts (and password) replace the spec's; the URL never leaves the probe.
+ * Secret first (sql-url.ts) and its parts replace the spec's.
  */
 export const sqlProbe: Probe<SqlSpec> = async (spec, ctx) => {
   if (!spec.connectionSecret) return probeResolved(spec as ResolvedSqlSpec, ctx);
-  const started = performance.now();
-  const fail = (message: string) =>
-    failure('config', 'invalid_connection_secret', message, Math.round(performance.now() - started), {
-      details: { driver: spec.driver },
-    });
-  let raw: string;
-  try {
-    raw = (await ctx.secret(spec.connectionSecret)).trim();
-  } catch (err) {
-    return failure(
-      'config',
-      'secret_unavailable',
-      `the connection secret ${spec.connectionSecret} could not be read: ${errorProps(err).message}`,
-      Math.round(performance.now() - started),
-      {
-        details: { driver: spec.driver },
-      },
-    );
-  }
-  let url: URL;
-  try {
-    url = new URL(raw);
-  } catch {
-    return fail(
-      `the connection secret ${spec.connectionSecret} is not a URL like ${spec.driver}://user:password@host:port/database`,
-    );
-  }
-  if (!URL_SCHEMES[spec.driver].includes(url.protocol)) {
-    return fail(
-      `the connection secret ${spec.connectionSecret} is a ${url.protocol.replace(':', '')} URL, but the check's driver is ${spec.driver}`,
-    );
-  }
-  const database = decodeURIComponent(url.pathname.replace(/^\//, ''));
-  const username = decodeURIComponent(url.username);
-  if (!url.hostname || !database || !username) {
-    return fail(`the connection secret ${spec.connectionSecret} must name a user, a host and a database`);
-  }
-  const password = url.password ? decodeURIComponent(url.password) : undefined;
-  const sslmode = url.searchParams.get('sslmode') ?? url.searchParams.get('ssl');
-  const resolved: ResolvedSqlSpec = {
-    ...spec,
-    host: url.hostname,
-    ...(url.port ? { port: Number(url.port) } : {}),
-    database,
-    username,
-    tls: spec.tls || (sslmode !== null && !['disable', 'false', '0'].includes(sslmode)),
-    ...(password !== undefined ? { passwordSecret: '\u0000connection' } : { passwordSecret: undefined }),
-  };
-  const inner = {
-    ...ctx,
-    secret: async (name: string) =>
-      name === '\u0000connection' && password !== undefined ? password : ctx.secret(name),
-  };
-  return probeResolved(resolved, inner);
+  const r = await resolveConnection({ ...spec, connectionSecret: spec.connectionSecret }, ctx);
+  return 'failure' in r ? r.failure : probeResolved(r.spec, r.ctx);
 };
