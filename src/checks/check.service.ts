@@ -214,9 +214,7 @@ export class CheckService {
   async delete(actor: Actor, idOrName: string, exec?: Executor): Promise<void> {
     const run = async (trx: Executor) => {
       const c = await this.record(idOrName, trx);
-      const dependants = (await checkStore.all(trx)).filter((r) =>
-        (JSON.parse(r.spec_json) as CheckSpec).dependsOn.includes(c.name),
-      );
+      const dependants = await checkStore.dependantsOf(trx, c.name);
       if (dependants.length) {
         throw new ConflictError(`checks depend on ${c.name}: ${dependants.map((d) => d.name).join(', ')}`, {
           code: 'has_dependants',

@@ -136,6 +136,15 @@ export const checkStore = {
   async all(exec: Executor): Promise<CheckRow[]> {
     return db(exec).selectFrom('checks').selectAll().orderBy('name').execute();
   },
+  /** Checks whose dependsOn names `name` (text prefilter in SQL, exact match on the parsed spec). */
+  async dependantsOf(exec: Executor, name: string): Promise<CheckRow[]> {
+    const rows = await db(exec)
+      .selectFrom('checks')
+      .selectAll()
+      .where(containsText('checks.spec_json', JSON.stringify(name)))
+      .execute();
+    return rows.filter((r) => (JSON.parse(r.spec_json) as CheckSpec).dependsOn.includes(name));
+  },
   async idsByNames(exec: Executor, names: string[]): Promise<Map<string, string>> {
     if (names.length === 0) return new Map();
     const rows = await db(exec).selectFrom('checks').select(['id', 'name']).where('name', 'in', names).execute();

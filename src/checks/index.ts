@@ -78,7 +78,8 @@ export function checksModule(deps: ChecksDeps): ChecksModule {
       await sink.load();
       const checks = (await checkStore.all(deps.database.db)).map(toRecord);
       if (deps.run === false) {
-        for (const c of checks) if (!sink.state(c.id)) runtime.apply(c);
+        // API only: the runtime knows every check (run now, pause) but schedules nothing.
+        for (const c of checks) runtime.apply(c);
         return;
       }
       runtime.start(checks);

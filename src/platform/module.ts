@@ -1,27 +1,7 @@
-import type { Logger } from 'pino';
-import type { AuditStore } from './audit/audit.store.js';
-import type { Clock } from './clock.js';
-import type { Config } from './config.js';
-import type { Database } from './db/database.js';
 import type { ModuleMigration } from './db/migrations.js';
 import type { AnyRoute } from './http/route.js';
-import type { WorkQueue } from './queue/queue.js';
 import type { TaskHandler } from './queue/queue.model.js';
 import type { ResourceKind } from './resources/resource.js';
-import type { SecretBox } from './secrets/secret-box.js';
-import type { Metrics } from './telemetry/metrics.js';
-
-/** What the composition root hands every module. */
-export interface ModuleDeps {
-  config: Config;
-  database: Database;
-  clock: Clock;
-  logger: Logger;
-  metrics: Metrics;
-  audit: AuditStore;
-  secrets: SecretBox;
-  queue: WorkQueue;
-}
 
 /**
  * A domain module (platform accounts, checks, alerts, …) as the composition root sees it:

@@ -71,8 +71,7 @@ export function authRoutes(auth: AuthService, users: UsersService): AnyRoute[] {
       tags: ['auth'],
       access: 'authenticated',
       response: SessionSchema,
-      async handler({ principal, request }) {
-        const { csrfToken } = await auth.authenticate(request);
+      async handler({ principal, csrfToken }) {
         return { user: await users.get(principal.userId!), csrfToken: principal.via === 'session' ? csrfToken : null };
       },
     }),

@@ -19,6 +19,8 @@ export interface RouteContext<P, Q, B> {
   query: Q;
   body: B;
   principal: Principal;
+  /** The session's CSRF token when the request came with a session cookie. */
+  csrfToken: string | null;
   /** The principal as recorded in audit entries, with this request's id. */
   actor: Actor;
   requestId: string;

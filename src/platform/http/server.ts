@@ -162,6 +162,7 @@ function registerRoute(app: FastifyInstance, route: AnyRoute, opts: HttpServerOp
         query,
         body,
         principal,
+        csrfToken,
         actor: actorOf(principal, requestId),
         requestId,
         request,
