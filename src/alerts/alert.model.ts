@@ -37,6 +37,8 @@ export interface AlertEvent {
   details?: unknown;
   /** Checks only: the check is flapping (true/false), or unchanged (undefined). */
   flapping?: boolean | undefined;
+  /** A resolve that does not apply while the open alert is marked flapping (a check's recovery mid-flap). */
+  unlessFlapping?: boolean | undefined;
 }
 
 /** Labels in a stable order, as the fingerprint and group keys see them. */

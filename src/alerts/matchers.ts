@@ -37,7 +37,9 @@ function unquote(raw: string): string {
     if (c === '\\') {
       const n = s[++i];
       if (i >= s.length - 1) throw new MatcherError(`value ${s} ends with a lone backslash`);
-      out += n === 'n' ? '\n' : n === 't' ? '\t' : n;
+      // As Alertmanager's parser (pkg/labels/parse.go): \n, \" and \\ are escapes; any other backslash
+      // is literal, so a regex like "foo\.bar" keeps its meaning instead of becoming "foo.bar".
+      out += n === 'n' ? '\n' : n === '"' || n === '\\' ? n : `\\${n}`;
     } else if (c === '"') {
       throw new MatcherError(`value ${s} has an unescaped quote inside`);
     } else {
@@ -49,9 +51,13 @@ function unquote(raw: string): string {
 
 export function compileRegex(value: string): RegExp {
   if (value.length > MAX_MATCHER_REGEX) throw new MatcherError(`regex longer than ${MAX_MATCHER_REGEX} characters`);
+  // RE2's leading flag group, common in Alertmanager configs (`(?i)critical`), is not JavaScript
+  // syntax; i and s mean the same as JS flags, and inside Go's anchoring group they cover the whole value.
+  const flags = /^\(\?([is]+)\)/.exec(value);
+  const body = flags ? value.slice(flags[0].length) : value;
   try {
     // Anchored like Alertmanager (Go's `^(?:…)$`). No `u` flag: it rejects escapes such as `\-` that RE2 accepts.
-    return new RegExp(`^(?:${value})$`);
+    return new RegExp(`^(?:${body})$`, flags ? [...new Set(flags[1])].join('') : '');
   } catch (err) {
     throw new MatcherError(`invalid regex ${JSON.stringify(value)}: ${(err as Error).message}`);
   }

@@ -62,6 +62,10 @@ export class CheckRuntime {
     return this.checks.get(id);
   }
 
+  all(): CheckRecord[] {
+    return [...this.checks.values()];
+  }
+
   /** A check was created or changed: (re)schedule or pause it. */
   apply(c: CheckRecord): void {
     this.checks.set(c.id, c);

@@ -1,7 +1,7 @@
 import type { Logger } from 'pino';
 import type { AuditStore } from '../platform/audit/audit.store.js';
 import type { Clock } from '../platform/clock.js';
-import type { Database } from '../platform/db/database.js';
+import type { Database, Tx } from '../platform/db/database.js';
 import type { MainstayModule } from '../platform/module.js';
 import type { SecretBox } from '../platform/secrets/secret-box.js';
 import type { SecretsService } from '../platform/secrets/secrets.service.js';
@@ -11,6 +11,7 @@ import { checkKind } from './check.resources.js';
 import { checkRoutes } from './check.routes.js';
 import { CheckRuntime, type ProbeMap } from './check.runtime.js';
 import { CheckService } from './check.service.js';
+import type { CheckRecord } from './check.store.js';
 import { checkStore, toRecord } from './check.store.js';
 import { HeartbeatMonitor } from './heartbeat.monitor.js';
 import { heartbeatRoutes } from './heartbeat.routes.js';
@@ -20,6 +21,7 @@ import { ResultSink, type StoredEvent } from './result-sink.js';
 import { DEFAULT_RETENTION, type Retention, RollupJobs } from './rollup-jobs.js';
 
 export type { CheckService } from './check.service.js';
+export type { CheckRecord } from './check.store.js';
 export type { StoredEvent as CheckEvent } from './result-sink.js';
 
 export interface ChecksModule extends MainstayModule {
@@ -27,8 +29,18 @@ export interface ChecksModule extends MainstayModule {
   runtime: CheckRuntime;
   sink: ResultSink;
   heartbeats: HeartbeatMonitor;
-  /** Subscribe to committed state-change events (the alert pipeline's source). */
+  /** Subscribe to committed state-change events. */
   onEvents(fn: (events: StoredEvent[]) => void): void;
+  /** Handle state-change events inside the transaction that stores them (the alert pipeline's source). */
+  onEventsInTransaction(fn: (trx: Tx, events: StoredEvent[]) => Promise<void>): void;
+  /** A check by id (every check of the database, scheduled here or not). */
+  describe(checkId: string): CheckRecord | undefined;
+  /** A check by name. */
+  byName(name: string): CheckRecord | undefined;
+  /** Current status of a check ('up', 'down', 'pending', 'paused'), by id. */
+  statusOf(checkId: string): string | undefined;
+  /** Checks whose dependsOn lists `name`. */
+  dependents(name: string): CheckRecord[];
 }
 
 export interface ChecksDeps {
@@ -74,6 +86,11 @@ export function checksModule(deps: ChecksDeps): ChecksModule {
     sink,
     heartbeats,
     onEvents: (fn) => sink.onEvents(fn),
+    onEventsInTransaction: (fn) => sink.onEventsInTransaction(fn),
+    describe: (id) => runtime.get(id),
+    byName: (name) => runtime.all().find((c) => c.name === name),
+    statusOf: (id) => sink.state(id)?.status,
+    dependents: (name) => runtime.all().filter((c) => c.spec.dependsOn.includes(name)),
     async start() {
       await sink.load();
       const checks = (await checkStore.all(deps.database.db)).map(toRecord);

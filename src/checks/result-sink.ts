@@ -1,6 +1,6 @@
 import type { Logger } from 'pino';
 import type { Clock } from '../platform/clock.js';
-import type { Database } from '../platform/db/database.js';
+import type { Database, Tx } from '../platform/db/database.js';
 import { newId } from '../platform/ids.js';
 import { applyResult, type CheckEventInput, type CheckState, type StatePolicy } from './check.state.js';
 import { checkStore, stateToRow } from './check.store.js';
@@ -51,6 +51,7 @@ export class ResultSink {
   private cancelTimer: (() => void) | undefined;
   private flushing: Promise<void> | undefined;
   private readonly listeners: Array<(events: StoredEvent[]) => void> = [];
+  private readonly inTransaction: Array<(trx: Tx, events: StoredEvent[]) => Promise<void>> = [];
   private lastAt = new Map<number, number>();
   stopped = false;
 
@@ -69,6 +70,15 @@ export class ResultSink {
   /** Called after each committed flush with its state-change events (the alert pipeline subscribes here). */
   onEvents(fn: (events: StoredEvent[]) => void): void {
     this.listeners.push(fn);
+  }
+
+  /**
+   * Runs `fn` inside each flush's transaction with its state-change events, so what it writes (the
+   * alert pipeline's alerts) commits together with the events or not at all: a crash between the two
+   * cannot lose an alert. If `fn` throws, the whole batch is kept and retried.
+   */
+  onEventsInTransaction(fn: (trx: Tx, events: StoredEvent[]) => Promise<void>): void {
+    this.inTransaction.push(fn);
   }
 
   state(checkId: string): CheckState | undefined {
@@ -166,6 +176,7 @@ export class ResultSink {
             events.map((e) => ({ id: e.id, checkId: e.checkId, e })),
           );
           await resultsStore.upsertRollups(trx, '1m', rollups);
+          if (events.length) for (const fn of this.inTransaction) await fn(trx, events);
         });
       } catch (err) {
         // Keep nothing half-written: put the batch back for the next flush.

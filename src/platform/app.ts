@@ -4,6 +4,7 @@ import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type { FastifyInstance } from 'fastify';
 import type { Logger } from 'pino';
+import { type AlertsModule, alertsModule } from '../alerts/index.js';
 import { type ChecksModule, checksModule } from '../checks/index.js';
 import { type AccountsModule, accountsModule } from './accounts/index.js';
 import { auditMigrations } from './audit/audit.migrations.js';
@@ -54,6 +55,7 @@ export interface App {
   secrets: SecretBox;
   secretStore: SecretsModule['secrets'];
   checks: ChecksModule;
+  alerts: AlertsModule;
   /** Creates the first admin when there are no users; returns its login, or null. */
   bootstrapAdmin(): Promise<{ email: string; password: string; generated: boolean } | null>;
   /** Starts listening and background work; returns the base URL. */
@@ -95,13 +97,31 @@ export async function createApp(opts: AppOptions): Promise<App> {
     run: config.checks,
   });
 
-  // Later modules (checks, alerts, oncall, incidents, notify, …) join this list.
+  let listenUrl = `http://${config.host}:${config.port}`;
+  const alerts = alertsModule({
+    database,
+    clock,
+    logger,
+    audit,
+    box: secrets,
+    secrets: secretsMod.secrets,
+    queue,
+    checks,
+    externalUrl: () => (config.externalUrl ?? listenUrl).replace(/\/$/, ''),
+    userAgent: `Mainstay/${VERSION}`,
+    smtpUrl: config.smtpUrl,
+    smtpFrom: config.smtpFrom,
+    run: config.worker,
+  });
+
+  // Later modules (oncall, incidents, notify, …) join this list.
   const modules: MainstayModule[] = [
     { name: 'audit', migrations: auditMigrations },
     { name: 'queue', migrations: queueMigrations },
     accounts,
     secretsMod,
     checks,
+    alerts,
   ];
   const migrationSets: MigrationSet[] = modules.map((m) => ({ module: m.name, migrations: m.migrations }));
   const applied = await migrate(database, migrationSets);
@@ -161,6 +181,7 @@ export async function createApp(opts: AppOptions): Promise<App> {
     secrets,
     secretStore: secretsMod.secrets,
     checks,
+    alerts,
     async bootstrapAdmin() {
       if (await accounts.users.hasAnyUser()) return null;
       const email = config.adminEmail ?? 'admin@mainstay.local';
@@ -184,6 +205,7 @@ export async function createApp(opts: AppOptions): Promise<App> {
     async start() {
       for (const m of modules) await m.start?.();
       const address = await http.listen({ host: config.host, port: config.port });
+      listenUrl = address;
       if (config.worker) worker.start();
       return address;
     },

@@ -57,6 +57,15 @@ const ConfigSchema = z.object({
     .enum(['true', 'false', '1', '0'])
     .transform((v) => v === 'true' || v === '1')
     .default(true),
+  /** MAINSTAY_EXTERNAL_URL: the base URL users reach Mainstay at (links in notifications). Default: the listen address. */
+  externalUrl: z.url({ protocol: /^https?$/ }).optional(),
+  /** MAINSTAY_SMTP_URL: default SMTP server for email receivers, e.g. smtp://mail.example.com:25. */
+  smtpUrl: z
+    .string()
+    .regex(/^smtps?:\/\//, 'an smtp:// or smtps:// URL')
+    .optional(),
+  /** MAINSTAY_SMTP_FROM: sender of notification emails. */
+  smtpFrom: z.email().default('mainstay@localhost'),
   /** MAINSTAY_WORKER: run the work queue worker in this process. */
   worker: z
     .enum(['true', 'false', '1', '0'])
@@ -85,6 +94,9 @@ const ENV_NAMES: Record<keyof z.input<typeof ConfigSchema>, string> = {
   checkConcurrency: 'MAINSTAY_CHECK_CONCURRENCY',
   checks: 'MAINSTAY_CHECKS',
   worker: 'MAINSTAY_WORKER',
+  externalUrl: 'MAINSTAY_EXTERNAL_URL',
+  smtpUrl: 'MAINSTAY_SMTP_URL',
+  smtpFrom: 'MAINSTAY_SMTP_FROM',
 };
 
 export const CONFIG_ENV_NAMES: Readonly<Record<string, string>> = ENV_NAMES;

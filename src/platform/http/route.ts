@@ -45,6 +45,19 @@ export interface RouteSpec<P = unknown, Q = unknown, B = unknown, R = unknown> {
   status?: number;
   /** Largest accepted body in bytes, when it differs from the server-wide limit. */
   bodyLimit?: number;
+  /**
+   * For routes that speak another product's protocol (PagerDuty Events v2, Opsgenie…): maps every
+   * error of the route (bad JSON, body too large, thrown domain errors) to that protocol's error
+   * status and body instead of Mainstay's `{error: {…}}`.
+   */
+  protocolError?: (
+    err: Error & { statusCode?: number; code?: string },
+    requestId: string,
+  ) => {
+    status: number;
+    body: unknown;
+    headers?: Record<string, string>;
+  };
   handler(ctx: RouteContext<P, Q, B>): Promise<R>;
 }
 

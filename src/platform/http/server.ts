@@ -3,7 +3,7 @@ import { createRequire } from 'node:module';
 import path from 'node:path';
 import fastifyCookie from '@fastify/cookie';
 import fastifyStatic from '@fastify/static';
-import Fastify, { type FastifyInstance, type FastifyRequest } from 'fastify';
+import Fastify, { type FastifyInstance, type FastifyReply, type FastifyRequest } from 'fastify';
 import type { Logger } from 'pino';
 import type { Principal } from '../accounts/principal.js';
 import { effectiveRole, highestRole } from '../accounts/principal.js';
@@ -142,6 +142,17 @@ function registerRoute(app: FastifyInstance, route: AnyRoute, opts: HttpServerOp
     method: route.method,
     url: route.url,
     ...(route.bodyLimit ? { bodyLimit: route.bodyLimit } : {}),
+    ...(route.protocolError
+      ? {
+          errorHandler: (err: Error, request: FastifyRequest, reply: FastifyReply) => {
+            const mapped = route.protocolError?.(err, String(request.id));
+            if (!mapped) return errorHandler(err, request, reply);
+            if (mapped.status >= 500) request.log.error({ err }, 'request failed');
+            for (const [k, v] of Object.entries(mapped.headers ?? {})) void reply.header(k, v);
+            void reply.status(mapped.status).send(mapped.body);
+          },
+        }
+      : {}),
     handler: async (request, reply) => {
       const requestId = String(request.id);
       const { principal, csrfToken } = await opts.authenticate(request);

@@ -121,6 +121,15 @@ export class WorkQueue {
     return () => this.listeners.delete(listener);
   }
 
+  /**
+   * Tells this process's workers that tasks are due at `runAt` (default now). Callers that enqueue
+   * inside their own transaction call it after the commit, so a worker on another connection
+   * (PostgreSQL) does not look before the task is visible and then sleep until its next poll.
+   */
+  wake(runAt: number = this.clock.now()): void {
+    this.announce(runAt);
+  }
+
   private announce(runAt: number): void {
     for (const listener of this.listeners) listener(runAt);
   }

@@ -82,8 +82,8 @@ export class SecretsService {
   }
 
   /** The plaintext, for server-side use only (a probe logging in, a channel signing). */
-  async reveal(name: string): Promise<string> {
-    const row = await this.row(name);
+  async reveal(name: string, exec?: Executor): Promise<string> {
+    const row = await this.row(name, exec);
     if (!row)
       throw new NotFoundError(`no secret named ${name}`, {
         hint: 'create it under Settings → Secrets or with `mainstay secrets set`',

@@ -1,0 +1,127 @@
+import type { Kysely } from 'kysely';
+import type { Executor } from '../platform/db/database.js';
+import { newId } from '../platform/ids.js';
+import type { AlertHistoryType } from './alert.model.js';
+import type { AlertRow, AlertsTables } from './alert.tables.js';
+
+const CHUNK = 400;
+
+function db(exec: Executor): Kysely<AlertsTables> {
+  return exec as unknown as Kysely<AlertsTables>;
+}
+
+export interface HistoryInput {
+  alertId: string;
+  at: number;
+  type: AlertHistoryType;
+  message: string;
+  details?: Record<string, unknown> | undefined;
+}
+
+/** Persistence of alerts, their labels and history. Multi-row statements in bounded chunks. */
+export const alertStore = {
+  async openByFingerprint(exec: Executor, fingerprints: readonly string[]): Promise<Map<string, AlertRow>> {
+    const out = new Map<string, AlertRow>();
+    for (let i = 0; i < fingerprints.length; i += CHUNK) {
+      const rows = await db(exec)
+        .selectFrom('alerts')
+        .selectAll()
+        .where('active_key', 'in', fingerprints.slice(i, i + CHUNK))
+        .execute();
+      for (const r of rows) out.set(r.fingerprint, r);
+    }
+    return out;
+  },
+
+  async byIds(exec: Executor, ids: readonly string[]): Promise<AlertRow[]> {
+    const out: AlertRow[] = [];
+    for (let i = 0; i < ids.length; i += CHUNK) {
+      out.push(
+        ...(await db(exec)
+          .selectFrom('alerts')
+          .selectAll()
+          .where('id', 'in', ids.slice(i, i + CHUNK))
+          .execute()),
+      );
+    }
+    return out;
+  },
+
+  async get(exec: Executor, id: string): Promise<AlertRow | undefined> {
+    return db(exec).selectFrom('alerts').selectAll().where('id', '=', id).executeTakeFirst();
+  },
+
+  async insert(exec: Executor, rows: AlertRow[]): Promise<void> {
+    for (let i = 0; i < rows.length; i += 50) {
+      const chunk = rows.slice(i, i + 50);
+      await db(exec).insertInto('alerts').values(chunk).execute();
+      const labels = chunk.flatMap((r) =>
+        Object.entries(JSON.parse(r.labels_json) as Record<string, string>).map(([name, value]) => ({
+          alert_id: r.id,
+          name,
+          value,
+        })),
+      );
+      for (let j = 0; j < labels.length; j += 300)
+        await db(exec)
+          .insertInto('alert_labels')
+          .values(labels.slice(j, j + 300))
+          .execute();
+    }
+  },
+
+  async update(exec: Executor, id: string, patch: Partial<AlertRow>): Promise<void> {
+    await db(exec).updateTable('alerts').set(patch).where('id', '=', id).execute();
+  },
+
+  async setWhy(exec: Executor, rows: Array<{ id: string; why: string }>, now: number): Promise<void> {
+    for (const r of rows)
+      await db(exec).updateTable('alerts').set({ why_json: r.why, updated_at: now }).where('id', '=', r.id).execute();
+  },
+
+  async addHistory(exec: Executor, entries: readonly HistoryInput[]): Promise<void> {
+    for (let i = 0; i < entries.length; i += 100) {
+      await db(exec)
+        .insertInto('alert_history')
+        .values(
+          entries.slice(i, i + 100).map((e) => ({
+            id: newId(e.at),
+            alert_id: e.alertId,
+            at: e.at,
+            type: e.type,
+            message: e.message.slice(0, 2000),
+            details_json: e.details ? JSON.stringify(e.details) : null,
+          })),
+        )
+        .execute();
+    }
+  },
+
+  /** Open alerts whose Alertmanager-style endsAt passed without a refresh. */
+  async expired(exec: Executor, now: number, limit: number): Promise<AlertRow[]> {
+    return db(exec)
+      .selectFrom('alerts')
+      .selectAll()
+      .where('active_key', 'is not', null)
+      .where('expires_at', '<=', now)
+      .limit(limit)
+      .execute();
+  },
+
+  /** Firing alerts having label `name` = `value` (the inhibition and dependency lookups). */
+  async firingWithLabel(exec: Executor, name: string, value: string, limit = 10_000): Promise<AlertRow[]> {
+    return db(exec)
+      .selectFrom('alerts')
+      .innerJoin('alert_labels', 'alert_labels.alert_id', 'alerts.id')
+      .selectAll('alerts')
+      .where('alert_labels.name', '=', name)
+      .where('alert_labels.value', '=', value)
+      .where('alerts.active_key', 'is not', null)
+      .limit(limit)
+      .execute();
+  },
+
+  async firing(exec: Executor, limit = 100_000): Promise<AlertRow[]> {
+    return db(exec).selectFrom('alerts').selectAll().where('active_key', 'is not', null).limit(limit).execute();
+  },
+};

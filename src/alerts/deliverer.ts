@@ -1,0 +1,116 @@
+import type { Logger } from 'pino';
+import type { Clock } from '../platform/clock.js';
+import type { Database } from '../platform/db/database.js';
+import type { Task, TaskContext } from '../platform/queue/index.js';
+import type { ConfigCache } from './alert-config.js';
+import type { ReceiverSpec } from './config.model.js';
+import { deliverEmail } from './deliver/email.js';
+import type { DeliveryResult, GroupNotification } from './deliver/notification.js';
+import { deliverSlack } from './deliver/slack.js';
+import { deliverWebhook } from './deliver/webhook.js';
+import type { TargetRef } from './dispatcher.js';
+import { notificationStore } from './notification.store.js';
+
+export interface DelivererOptions {
+  database: Database;
+  clock: Clock;
+  config: ConfigCache;
+  logger: Logger;
+  reveal: (secretName: string) => Promise<string>;
+  userAgent: string;
+  smtpUrl?: string | undefined;
+  smtpFrom: string;
+}
+
+/** A delivery that should be tried again later; the queue's backoff decides when. */
+export class RetryableDeliveryError extends Error {}
+
+/**
+ * Runs one `alerts.deliver` task: sends a recorded group notification to one receiver target and
+ * appends a receipt (status code, latency, error). Retryable failures throw so the queue retries
+ * with backoff under the same idempotency key; the last attempt, or a permanent failure, is final.
+ */
+export class Deliverer {
+  constructor(private readonly o: DelivererOptions) {}
+
+  async run(task: Task, ctx: TaskContext): Promise<void> {
+    const { notificationId, target } = task.payload as { notificationId: string; target: TargetRef };
+    const row = await notificationStore.get(this.o.database.db, notificationId);
+    if (!row) return;
+    const n = JSON.parse(row.payload_json) as GroupNotification;
+    const cfg = await this.o.config.get();
+    const spec = cfg.receivers.get(row.receiver);
+    const label = `${target.type}[${target.index}]`;
+    const lastAttempt = task.attempts >= task.maxAttempts;
+    const record = (r: DeliveryResult & { skipped?: boolean }, final: boolean) =>
+      notificationStore.addReceipt(
+        this.o.database.db,
+        notificationId,
+        {
+          at: this.o.clock.now(),
+          target: label,
+          attempt: task.attempts,
+          ok: r.ok,
+          ...(r.skipped ? { skipped: true } : {}),
+          statusCode: r.statusCode,
+          latencyMs: Math.round(r.latencyMs),
+          error: r.error,
+          final,
+        },
+        this.o.clock.now(),
+      );
+    let result: DeliveryResult & { skipped?: boolean };
+    try {
+      result = await this.send(spec, target, n, ctx.signal);
+    } catch (err) {
+      result = { ok: false, retryable: false, latencyMs: 0, error: (err as Error).message };
+    }
+    if (!result.ok && result.retryable && !lastAttempt) {
+      await record(result, false);
+      throw new RetryableDeliveryError(result.error ?? `delivery to ${label} failed`);
+    }
+    await record(result, true);
+    if (!result.ok)
+      this.o.logger.warn({ notification: notificationId, target: label, error: result.error }, 'delivery failed');
+  }
+
+  private async send(
+    spec: ReceiverSpec | undefined,
+    target: TargetRef,
+    n: GroupNotification,
+    signal: AbortSignal,
+  ): Promise<DeliveryResult & { skipped?: boolean }> {
+    const skipped = (why: string) => ({ ok: true, retryable: false, latencyMs: 0, skipped: true, error: why });
+    if (!spec) return { ok: false, retryable: false, latencyMs: 0, error: `receiver ${n.receiver} no longer exists` };
+    const onlyFiring = (sendResolved: boolean): GroupNotification | undefined => {
+      if (sendResolved) return n;
+      const alerts = n.alerts.filter((a) => a.status === 'firing');
+      return alerts.length ? { ...n, alerts, status: 'firing' } : undefined;
+    };
+    if (target.type === 'webhook') {
+      const t = spec.webhooks[target.index];
+      if (!t) return { ok: false, retryable: false, latencyMs: 0, error: 'target removed from the receiver' };
+      const body = onlyFiring(t.sendResolved);
+      if (!body) return skipped('resolved only, and the target does not take resolved notifications');
+      const url = t.url ?? (await this.o.reveal(t.urlSecret as string));
+      return deliverWebhook(url, t, body, { signal, userAgent: this.o.userAgent });
+    }
+    if (target.type === 'slack') {
+      const t = spec.slack[target.index];
+      if (!t) return { ok: false, retryable: false, latencyMs: 0, error: 'target removed from the receiver' };
+      const body = onlyFiring(t.sendResolved);
+      if (!body) return skipped('resolved only, and the target does not take resolved notifications');
+      return deliverSlack(await this.o.reveal(t.urlSecret), t, body, { signal, userAgent: this.o.userAgent });
+    }
+    const t = spec.email[target.index];
+    if (!t) return { ok: false, retryable: false, latencyMs: 0, error: 'target removed from the receiver' };
+    const body = onlyFiring(t.sendResolved);
+    if (!body) return skipped('resolved only, and the target does not take resolved notifications');
+    return deliverEmail(t, body, {
+      smtpUrl: this.o.smtpUrl,
+      password: t.authPasswordSecret ? await this.o.reveal(t.authPasswordSecret) : undefined,
+      from: t.from ?? this.o.smtpFrom,
+      signal,
+    });
+  }
+}

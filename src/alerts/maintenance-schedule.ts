@@ -1,0 +1,317 @@
+import { DateTime } from 'luxon';
+import rrulePkg from 'rrule';
+import { InputError } from '../platform/errors.js';
+import { type MaintenanceWindowSpec, parseDuration } from './config.model.js';
+
+// rrule ships CommonJS without named exports Node can detect; take the class off the default export.
+const { RRule } = rrulePkg;
+
+/**
+ * When a maintenance window is open. Recurrence rules are wall-clock rules in the window's time zone
+ * (a window at 02:00 Europe/Berlin every Sunday opens at 02:00 local in summer and in winter): rrule
+ * runs on "floating" times (the local wall clock written as if it were UTC) and each wall-clock start
+ * is then placed in the zone as RFC 5545 §3.3.5 says: a local time skipped by a spring-forward is read
+ * with the offset before the gap (02:30 becomes 03:30 summer time, as luxon shifts it), and a local
+ * time that occurs twice at a fall-back means the first of the two. The duration is elapsed time.
+ */
+
+export interface Occurrence {
+  /** Epoch ms, inclusive. */
+  start: number;
+  /** Epoch ms, exclusive. */
+  end: number;
+}
+
+const HOUR = 3_600_000;
+const DAY = 24 * HOUR;
+/** Floating and real times differ by the zone's offset (at most ±14 h) plus a DST gap; search this much wider. */
+const SLACK = 2 * DAY;
+const MAX_COUNT = 10_000;
+const MAX_INTERVAL = 1000;
+
+const FREQS = ['YEARLY', 'MONTHLY', 'WEEKLY', 'DAILY', 'HOURLY'] as const;
+type Freq = (typeof FREQS)[number];
+const WEEKDAYS = ['MO', 'TU', 'WE', 'TH', 'FR', 'SA', 'SU'];
+
+type Parts = Map<string, string>;
+
+function ints(v: string, min: number, max: number, signed: boolean): number[] | undefined {
+  const out: number[] = [];
+  for (const s of v.split(',')) {
+    if (!/^[+-]?\d{1,4}$/.test(s)) return undefined;
+    const n = Number(s);
+    if ((n < 0 && !signed) || Math.abs(n) < min || Math.abs(n) > max) return undefined;
+    out.push(n);
+  }
+  return out;
+}
+
+/** Each BY* part: accepted values, or undefined when one is out of range (RFC 5545 §3.3.10 grammar). */
+const LISTS: Record<string, (v: string) => unknown[] | undefined> = {
+  BYMINUTE: (v) => ints(v, 0, 59, false),
+  BYHOUR: (v) => ints(v, 0, 23, false),
+  BYMONTHDAY: (v) => ints(v, 1, 31, true),
+  BYYEARDAY: (v) => ints(v, 1, 366, true),
+  BYWEEKNO: (v) => ints(v, 1, 53, true),
+  BYMONTH: (v) => ints(v, 1, 12, false),
+  BYSETPOS: (v) => ints(v, 1, 366, true),
+  BYDAY: (v) => {
+    const days = v.split(',').map((d) => /^([+-]?\d{1,2})?(MO|TU|WE|TH|FR|SA|SU)$/.exec(d));
+    return days.every((m) => m && (m[1] === undefined || (Number(m[1]) !== 0 && Math.abs(Number(m[1])) <= 53)))
+      ? days
+      : undefined;
+  },
+};
+
+function parseParts(text: string): Parts | string {
+  const body = text.trim().replace(/^RRULE:/i, '');
+  if (/DTSTART|TZID|[\r\n]/i.test(body)) {
+    return 'give the rule alone (FREQ=WEEKLY;BYDAY=SU): the first start is the window’s `starts` and the zone its `timeZone`';
+  }
+  const parts: Parts = new Map();
+  for (const item of body.split(';')) {
+    const m = /^([A-Za-z]+)=([^=]+)$/.exec(item.trim());
+    if (!m) return `${JSON.stringify(item)} is not a NAME=VALUE part`;
+    const key = (m[1] as string).toUpperCase();
+    if (parts.has(key)) return `${key} is given twice`;
+    parts.set(key, (m[2] as string).toUpperCase());
+  }
+  return parts;
+}
+
+function partsError(p: Parts): string | undefined {
+  const freq = p.get('FREQ');
+  if (freq === undefined) return 'FREQ is required (HOURLY, DAILY, WEEKLY, MONTHLY or YEARLY)';
+  // Decision: HOURLY is the finest frequency. A window that reopens every few minutes is not
+  // maintenance, and SECONDLY/MINUTELY rules make occurrence searches needlessly large.
+  if (freq === 'SECONDLY' || freq === 'MINUTELY')
+    return `FREQ=${freq} is too frequent for a maintenance window; HOURLY is the finest`;
+  if (!FREQS.includes(freq as Freq)) return `FREQ=${freq} is not one of HOURLY, DAILY, WEEKLY, MONTHLY, YEARLY`;
+  for (const [key, v] of p) {
+    if (key === 'FREQ') continue;
+    if (key === 'INTERVAL' || key === 'COUNT') {
+      const max = key === 'COUNT' ? MAX_COUNT : MAX_INTERVAL;
+      if (!/^\d+$/.test(v) || Number(v) < 1 || Number(v) > max) return `${key} must be a whole number from 1 to ${max}`;
+    } else if (key === 'UNTIL') {
+      if (!/^\d{8}(T\d{6}Z?)?$/.test(v) || Number.isNaN(floatingOf(v)))
+        return `UNTIL=${v} is not a date like 20261231 or 20261231T235900Z`;
+    } else if (key === 'WKST') {
+      if (!WEEKDAYS.includes(v)) return `WKST=${v} is not a weekday (MO … SU)`;
+    } else if (key === 'BYSECOND') {
+      return 'BYSECOND is not supported: maintenance windows start on the minute';
+    } else {
+      const list = LISTS[key];
+      if (!list) return `unknown part ${key}`;
+      if (!list(v)) return `${key}=${v} has a value out of range`;
+    }
+  }
+  // RFC 5545 §3.3.10 restrictions, plus: BYYEARDAY only with YEARLY (an HOURLY rule filtered to a
+  // day of the year that never comes would be searched to the year 9999).
+  const has = (k: string) => p.has(k);
+  const nths = (p.get('BYDAY') ?? '').split(',').map((d) => Math.abs(Number.parseInt(d, 10)) || 0);
+  const nth = Math.max(0, ...nths);
+  if (nth && freq !== 'MONTHLY' && freq !== 'YEARLY')
+    return 'BYDAY with a number (1SU, -1FR) needs FREQ=MONTHLY or YEARLY';
+  if (nth && has('BYWEEKNO')) return 'BYDAY with a number cannot be combined with BYWEEKNO';
+  if (nth > 5 && (freq === 'MONTHLY' || has('BYMONTH'))) return 'BYDAY: a month has at most 5 of each weekday';
+  if (has('BYMONTHDAY') && freq === 'WEEKLY') return 'BYMONTHDAY cannot be used with FREQ=WEEKLY';
+  if (has('BYYEARDAY') && freq !== 'YEARLY') return 'BYYEARDAY needs FREQ=YEARLY';
+  if (has('BYWEEKNO') && freq !== 'YEARLY') return 'BYWEEKNO needs FREQ=YEARLY';
+  if (freq === 'HOURLY' && Number(p.get('INTERVAL') ?? 1) >= 24)
+    return 'FREQ=HOURLY with INTERVAL of 24 or more: use DAILY';
+  if (has('COUNT') && has('UNTIL')) return 'give COUNT or UNTIL, not both';
+  if (has('BYSETPOS')) {
+    const others = [...p.keys()].filter((k) => k.startsWith('BY') && k !== 'BYSETPOS');
+    if (others.length === 0) return 'BYSETPOS needs another BY… part to pick from';
+    // The most occurrences one period can hold; a position past it never exists (YEARLY: not worked out).
+    const n = (k: string, dflt: number) => (p.has(k) ? (p.get(k) as string).split(',').length : dflt);
+    const times = (freq === 'HOURLY' ? 1 : n('BYHOUR', 1)) * n('BYMINUTE', 1);
+    const byDay = p.has('BYDAY') ? nths.reduce((sum, k) => sum + (k ? 1 : 5), 0) : Infinity;
+    const days =
+      freq === 'WEEKLY' ? n('BYDAY', 1) : freq === 'MONTHLY' ? Math.min(n('BYMONTHDAY', Infinity), byDay) : 1;
+    const most = freq === 'YEARLY' ? Infinity : (Number.isFinite(days) ? days : 1) * times;
+    const pos = Math.max(...(LISTS.BYSETPOS?.(p.get('BYSETPOS') as string) as number[]).map(Math.abs));
+    if (pos > most) return `BYSETPOS=${pos} is past the ${most} occurrence(s) a period of this rule can have`;
+  }
+  // Rules that can never occur: rrule would search for them until the year 9999.
+  const monthDays = LISTS.BYMONTHDAY?.(p.get('BYMONTHDAY') ?? '') as number[] | undefined;
+  if (has('BYMONTHDAY') && monthDays) {
+    const months = (has('BYMONTH') ? LISTS.BYMONTH?.(p.get('BYMONTH') as string) : null) as number[] | null;
+    const longest = Math.max(...(months ?? [1]).map((m) => (m === 2 ? 29 : [4, 6, 9, 11].includes(m) ? 30 : 31)));
+    if (!monthDays.some((d) => Math.abs(d) <= longest))
+      return 'BYMONTHDAY and BYMONTH never meet: the rule has no occurrence';
+  }
+  return undefined;
+}
+
+/**
+ * Why an RRULE (without DTSTART) is not accepted, or undefined when it is. Besides the RFC 5545
+ * grammar, it requires FREQ of HOURLY or coarser, COUNT ≤ 10000, INTERVAL ≤ 1000, and rejects rules
+ * that can be seen never to occur.
+ */
+export function rruleError(text: string): string | undefined {
+  const parts = parseParts(text);
+  if (typeof parts === 'string') return parts;
+  const err = partsError(parts);
+  if (err) return err;
+  try {
+    RRule.parseString([...parts].map(([k, v]) => `${k}=${v}`).join(';'));
+  } catch (e) {
+    return (e as Error).message;
+  }
+  return undefined;
+}
+
+/** `YYYY-MM-DDTHH:mm[:ss]` or `YYYYMMDD[THHMMSS]` as floating ms (the wall clock written as UTC). */
+function floatingOf(text: string): number {
+  const m = /^(\d{4})-?(\d{2})-?(\d{2})(?:T(\d{2}):?(\d{2})(?::?(\d{2}))?)?/.exec(text);
+  if (!m) return Number.NaN;
+  const [y, mo, d, h, mi, s] = m.slice(1).map((x) => Number(x ?? 0)) as [
+    number,
+    number,
+    number,
+    number,
+    number,
+    number,
+  ];
+  const ms = Date.UTC(y, mo - 1, d, h, mi, s);
+  const back = new Date(ms);
+  // Date.UTC rolls 2026-02-30 over into March; refuse it instead.
+  return back.getUTCMonth() === mo - 1 && back.getUTCDate() === d && h < 24 && mi < 60 && s < 60 ? ms : Number.NaN;
+}
+
+function offsetAt(at: number, zone: string): number {
+  return DateTime.fromMillis(at, { zone }).offset * 60_000;
+}
+
+/** The instant of a floating wall-clock time in `zone`, resolved as RFC 5545 §3.3.5 (see the top). */
+function instantOf(floating: number, zone: string): number {
+  const d = new Date(floating);
+  const local = DateTime.fromObject(
+    {
+      year: d.getUTCFullYear(),
+      month: d.getUTCMonth() + 1,
+      day: d.getUTCDate(),
+      hour: d.getUTCHours(),
+      minute: d.getUTCMinutes(),
+      second: d.getUTCSeconds(),
+    },
+    { zone },
+  ).toMillis();
+  // An ambiguous wall clock has two instants, one per offset around the change; take the earlier.
+  let best = local;
+  for (const around of [local - 12 * HOUR, local + 12 * HOUR]) {
+    const off = offsetAt(around, zone);
+    const t = floating - off;
+    if (t < best && offsetAt(t, zone) === off) best = t;
+  }
+  return best;
+}
+
+function gcd(a: number, b: number): number {
+  return b === 0 ? a : gcd(b, a % b);
+}
+
+interface Schedule {
+  zone: string;
+  startFloating: number;
+  durationMs: number;
+  /** Absent: a one-off window. */
+  rule?: { options: ReturnType<typeof RRule.parseString>; periodMs: number | undefined; never: boolean };
+}
+
+function compile(spec: MaintenanceWindowSpec): Schedule {
+  const zone = spec.timeZone;
+  if (!DateTime.fromMillis(0, { zone }).isValid) throw new InputError(`unknown time zone ${zone}`);
+  const startFloating = floatingOf(spec.starts);
+  if (Number.isNaN(startFloating)) throw new InputError(`starts: ${spec.starts} is not a local date and time`);
+  const schedule: Schedule = { zone, startFloating, durationMs: parseDuration(spec.duration) };
+  if (spec.rrule === undefined) return schedule;
+  const parts = parseParts(spec.rrule);
+  const err = typeof parts === 'string' ? parts : partsError(parts);
+  if (typeof parts === 'string' || err)
+    throw new InputError(`rrule: ${err}`, { fields: [{ path: 'rrule', message: `${err}` }] });
+  const options = RRule.parseString(
+    [...parts]
+      .filter(([k]) => k !== 'UNTIL')
+      .map(([k, v]) => `${k}=${v}`)
+      .join(';'),
+  );
+  const until = parts.get('UNTIL');
+  if (until !== undefined) {
+    // A UTC UNTIL (…Z) is an instant: move it onto the zone's wall clock. Without Z it is local already.
+    const f = floatingOf(until) + (until.endsWith('Z') ? offsetAt(floatingOf(until), zone) : 0);
+    // A date-only UNTIL includes that whole day.
+    options.until = new Date(until.includes('T') ? f : f + DAY - 1);
+  }
+  const freq = parts.get('FREQ') as Freq;
+  const interval = Number(parts.get('INTERVAL') ?? 1);
+  const start = new Date(startFloating);
+  // Interval steps that never reach a BY… value: rrule would loop forever (HOURLY, BYHOUR) or search
+  // to the year 9999. The values reachable from the start are those congruent to it modulo gcd.
+  const reaches = (key: string, cycle: number, from: number, of: (s: string) => number) => {
+    const v = parts.get(key);
+    const g = gcd(interval, cycle);
+    return v === undefined || v.split(',').some((s) => (((of(s) - from) % g) + g) % g === 0);
+  };
+  const never =
+    (freq === 'HOURLY' && !reaches('BYHOUR', 24, start.getUTCHours(), Number)) ||
+    (freq === 'DAILY' && !reaches('BYDAY', 7, (start.getUTCDay() + 6) % 7, (s) => WEEKDAYS.indexOf(s))) ||
+    (freq === 'MONTHLY' && !reaches('BYMONTH', 12, start.getUTCMonth() + 1, Number));
+  // Rules of a fixed period without COUNT can start their search near the query instead of at
+  // `starts`: moving DTSTART by whole periods keeps every later occurrence, and keeps the work
+  // proportional to the range asked for, not to the window's age.
+  // COUNT includes `starts` (see collect); when the rule does not produce it itself, it owes one less.
+  const count = Number(parts.get('COUNT') ?? 0);
+  let countedOut = false;
+  if (count > 0 && !never) {
+    const first = new RRule({ ...options, dtstart: start }, true).after(start, true);
+    if (first?.getTime() !== startFloating) {
+      options.count = count - 1;
+      countedOut = count === 1;
+    }
+  }
+  const unit = freq === 'HOURLY' ? HOUR : freq === 'DAILY' ? DAY : freq === 'WEEKLY' ? 7 * DAY : undefined;
+  const periodMs = unit !== undefined && !parts.has('COUNT') ? unit * interval : undefined;
+  schedule.rule = { options, periodMs, never: never || countedOut };
+  return schedule;
+}
+
+function collect(s: Schedule, from: number, to: number, limit: number): Occurrence[] {
+  const out: Occurrence[] = [];
+  const keep = (startFloating: number) => {
+    const start = instantOf(startFloating, s.zone);
+    if (start < to && start + s.durationMs > from) out.push({ start, end: start + s.durationMs });
+    return out.length < limit;
+  };
+  // `starts` is always the first occurrence, even when the rule would not produce it: RFC 5545
+  // §3.8.5.3 ("the DTSTART property value always counts as the first occurrence").
+  if (!keep(s.startFloating) || !s.rule || s.rule.never) return out;
+  // Occurrences that started up to one duration before `from` still overlap it.
+  const lo = from - s.durationMs - SLACK;
+  const hi = to + SLACK;
+  let dtstart = s.startFloating;
+  const period = s.rule.periodMs;
+  if (period !== undefined && lo > dtstart) dtstart += Math.floor((lo - dtstart) / period) * period;
+  const rule = new RRule({ ...s.rule.options, dtstart: new Date(dtstart) }, true);
+  rule.between(new Date(Math.max(lo, s.startFloating)), new Date(hi), true, (d) =>
+    d.getTime() === s.startFloating ? true : keep(d.getTime()),
+  );
+  return out.sort((a, b) => a.start - b.start);
+}
+
+/** The occurrences that overlap [from, to), earliest first, at most `limit` of them. */
+export function occurrencesBetween(spec: MaintenanceWindowSpec, from: number, to: number, limit = 500): Occurrence[] {
+  if (!(to > from) || limit < 1) return [];
+  return collect(compile(spec), from, to, limit);
+}
+
+/**
+ * The occurrence open at `at`, if any. When occurrences overlap (a duration longer than the
+ * recurrence), the one that ends last, since that is how long the window holds alerts.
+ */
+export function activeOccurrence(spec: MaintenanceWindowSpec, at: number): Occurrence | undefined {
+  let best: Occurrence | undefined;
+  for (const o of occurrencesBetween(spec, at, at + 1)) if (o.start <= at && (!best || o.end > best.end)) best = o;
+  return best;
+}
