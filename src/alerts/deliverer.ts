@@ -5,7 +5,7 @@ import type { Task, TaskContext } from '../platform/queue/index.js';
 import type { ConfigCache } from './alert-config.js';
 import type { ReceiverSpec } from './config.model.js';
 import { deliverEmail } from './deliver/email.js';
-import type { DeliveryResult, GroupNotification } from './deliver/notification.js';
+import { type DeliveryResult, forTarget, type GroupNotification } from './deliver/notification.js';
 import { deliverSlack } from './deliver/slack.js';
 import { deliverWebhook } from './deliver/webhook.js';
 import type { TargetRef } from './dispatcher.js';
@@ -82,11 +82,8 @@ export class Deliverer {
   ): Promise<DeliveryResult & { skipped?: boolean }> {
     const skipped = (why: string) => ({ ok: true, retryable: false, latencyMs: 0, skipped: true, error: why });
     if (!spec) return { ok: false, retryable: false, latencyMs: 0, error: `receiver ${n.receiver} no longer exists` };
-    const onlyFiring = (sendResolved: boolean): GroupNotification | undefined => {
-      if (sendResolved) return n;
-      const alerts = n.alerts.filter((a) => a.status === 'firing');
-      return alerts.length ? { ...n, alerts, status: 'firing' } : undefined;
-    };
+    // Targets without sendResolved get the firing alerts only (common labels recomputed), or nothing.
+    const onlyFiring = (sendResolved: boolean) => forTarget(n, sendResolved) ?? undefined;
     if (target.type === 'webhook') {
       const t = spec.webhooks[target.index];
       if (!t) return { ok: false, retryable: false, latencyMs: 0, error: 'target removed from the receiver' };

@@ -206,9 +206,10 @@ export class Dispatcher {
     const candidates: number[] = [];
     if (notifiable.length && lastNotifiedAt !== null) candidates.push(lastNotifiedAt + repeatMs);
     for (const v of verdicts) if (v.heldUntil !== undefined) candidates.push(v.heldUntil);
-    // Mute intervals and dependencies have no end time of their own: look again a minute on (a parent
-    // check's recovery also flushes its dependants at once).
-    if (muted.length || verdicts.some((v) => v.why.dependency.length)) candidates.push(now + MUTE_RECHECK_MS);
+    // Mute intervals, dependencies and inhibitions have no end time of their own: look again a minute
+    // on (a parent check's recovery, or any resolution while rules exist, also flushes them sooner).
+    if (muted.length || verdicts.some((v) => v.why.dependency.length || v.why.inhibitedBy.length))
+      candidates.push(now + MUTE_RECHECK_MS);
     if (candidates.length) await this.pipeline.schedule(trx, g, Math.max(now, Math.min(...candidates)));
   }
 

@@ -35,19 +35,15 @@ const WEEKDAYS = ['MO', 'TU', 'WE', 'TH', 'FR', 'SA', 'SU'];
 
 type Parts = Map<string, string>;
 
+/** The numbers of a BY* part, or undefined when one is not an integer in ±[min, max]. */
 function ints(v: string, min: number, max: number, signed: boolean): number[] | undefined {
-  const out: number[] = [];
-  for (const s of v.split(',')) {
-    if (!/^[+-]?\d{1,4}$/.test(s)) return undefined;
-    const n = Number(s);
-    if ((n < 0 && !signed) || Math.abs(n) < min || Math.abs(n) > max) return undefined;
-    out.push(n);
-  }
-  return out;
+  const out = v.split(',').map((s) => (/^[+-]?\d{1,4}$/.test(s) ? Number(s) : Number.NaN));
+  const ok = out.every((n) => (signed || n >= 0) && Math.abs(n) >= min && Math.abs(n) <= max);
+  return ok ? out : undefined;
 }
 
-/** Each BY* part: accepted values, or undefined when one is out of range (RFC 5545 §3.3.10 grammar). */
-const LISTS: Record<string, (v: string) => unknown[] | undefined> = {
+/** Each BY* part with its range (RFC 5545 §3.3.10 grammar); BYDAY's ordinal is checked separately. */
+const LISTS: Record<string, (v: string) => number[] | undefined> = {
   BYMINUTE: (v) => ints(v, 0, 59, false),
   BYHOUR: (v) => ints(v, 0, 23, false),
   BYMONTHDAY: (v) => ints(v, 1, 31, true),
@@ -56,12 +52,16 @@ const LISTS: Record<string, (v: string) => unknown[] | undefined> = {
   BYMONTH: (v) => ints(v, 1, 12, false),
   BYSETPOS: (v) => ints(v, 1, 366, true),
   BYDAY: (v) => {
-    const days = v.split(',').map((d) => /^([+-]?\d{1,2})?(MO|TU|WE|TH|FR|SA|SU)$/.exec(d));
-    return days.every((m) => m && (m[1] === undefined || (Number(m[1]) !== 0 && Math.abs(Number(m[1])) <= 53)))
-      ? days
+    const ms = v.split(',').map((d) => /^([+-]?\d{1,2})?(MO|TU|WE|TH|FR|SA|SU)$/.exec(d));
+    const ordinals = ms.map((m) => (m ? Math.abs(Number(m[1] ?? 0)) : Number.NaN));
+    return ms.every((m, i) => m && (m[1] === undefined || (ordinals[i] ?? 0) >= 1) && (ordinals[i] ?? 0) <= 53)
+      ? ordinals
       : undefined;
   },
 };
+
+/** The checked values of a present part (after partsError has passed). */
+const values = (p: Parts, key: string): number[] => LISTS[key]?.(p.get(key) ?? '') ?? [];
 
 function parseParts(text: string): Parts | string {
   const body = text.trim().replace(/^RRULE:/i, '');
@@ -79,36 +79,41 @@ function parseParts(text: string): Parts | string {
   return parts;
 }
 
+function partError(key: string, v: string): string | undefined {
+  if (key === 'INTERVAL' || key === 'COUNT') {
+    const max = key === 'COUNT' ? MAX_COUNT : MAX_INTERVAL;
+    return /^\d+$/.test(v) && Number(v) >= 1 && Number(v) <= max
+      ? undefined
+      : `${key} must be a whole number from 1 to ${max}`;
+  }
+  if (key === 'UNTIL') {
+    const ok = /^\d{8}(T\d{6}Z?)?$/.test(v) && !Number.isNaN(floatingOf(v));
+    return ok ? undefined : `UNTIL=${v} is not a date like 20261231 or 20261231T235900Z`;
+  }
+  if (key === 'WKST') return WEEKDAYS.includes(v) ? undefined : `WKST=${v} is not a weekday (MO … SU)`;
+  if (key === 'BYSECOND') return 'BYSECOND is not supported: maintenance windows start on the minute';
+  const list = LISTS[key];
+  if (!list) return `unknown part ${key}`;
+  return list(v) ? undefined : `${key}=${v} has a value out of range`;
+}
+
 function partsError(p: Parts): string | undefined {
   const freq = p.get('FREQ');
   if (freq === undefined) return 'FREQ is required (HOURLY, DAILY, WEEKLY, MONTHLY or YEARLY)';
   // Decision: HOURLY is the finest frequency. A window that reopens every few minutes is not
   // maintenance, and SECONDLY/MINUTELY rules make occurrence searches needlessly large.
-  if (freq === 'SECONDLY' || freq === 'MINUTELY')
+  if (freq === 'SECONDLY' || freq === 'MINUTELY') {
     return `FREQ=${freq} is too frequent for a maintenance window; HOURLY is the finest`;
+  }
   if (!FREQS.includes(freq as Freq)) return `FREQ=${freq} is not one of HOURLY, DAILY, WEEKLY, MONTHLY, YEARLY`;
   for (const [key, v] of p) {
-    if (key === 'FREQ') continue;
-    if (key === 'INTERVAL' || key === 'COUNT') {
-      const max = key === 'COUNT' ? MAX_COUNT : MAX_INTERVAL;
-      if (!/^\d+$/.test(v) || Number(v) < 1 || Number(v) > max) return `${key} must be a whole number from 1 to ${max}`;
-    } else if (key === 'UNTIL') {
-      if (!/^\d{8}(T\d{6}Z?)?$/.test(v) || Number.isNaN(floatingOf(v)))
-        return `UNTIL=${v} is not a date like 20261231 or 20261231T235900Z`;
-    } else if (key === 'WKST') {
-      if (!WEEKDAYS.includes(v)) return `WKST=${v} is not a weekday (MO … SU)`;
-    } else if (key === 'BYSECOND') {
-      return 'BYSECOND is not supported: maintenance windows start on the minute';
-    } else {
-      const list = LISTS[key];
-      if (!list) return `unknown part ${key}`;
-      if (!list(v)) return `${key}=${v} has a value out of range`;
-    }
+    const err = key === 'FREQ' ? undefined : partError(key, v);
+    if (err) return err;
   }
-  // RFC 5545 §3.3.10 restrictions, plus: BYYEARDAY only with YEARLY (an HOURLY rule filtered to a
-  // day of the year that never comes would be searched to the year 9999).
+  // RFC 5545 §3.3.10 restrictions, plus BYYEARDAY only with YEARLY (an HOURLY rule filtered to a
+  // day of the year that never comes would be searched until the year 9999).
   const has = (k: string) => p.has(k);
-  const nths = (p.get('BYDAY') ?? '').split(',').map((d) => Math.abs(Number.parseInt(d, 10)) || 0);
+  const nths = values(p, 'BYDAY');
   const nth = Math.max(0, ...nths);
   if (nth && freq !== 'MONTHLY' && freq !== 'YEARLY')
     return 'BYDAY with a number (1SU, -1FR) needs FREQ=MONTHLY or YEARLY';
@@ -120,26 +125,23 @@ function partsError(p: Parts): string | undefined {
   if (freq === 'HOURLY' && Number(p.get('INTERVAL') ?? 1) >= 24)
     return 'FREQ=HOURLY with INTERVAL of 24 or more: use DAILY';
   if (has('COUNT') && has('UNTIL')) return 'give COUNT or UNTIL, not both';
+  // Rules seen never to occur: rrule would search for an occurrence until the year 9999.
   if (has('BYSETPOS')) {
-    const others = [...p.keys()].filter((k) => k.startsWith('BY') && k !== 'BYSETPOS');
-    if (others.length === 0) return 'BYSETPOS needs another BY… part to pick from';
-    // The most occurrences one period can hold; a position past it never exists (YEARLY: not worked out).
-    const n = (k: string, dflt: number) => (p.has(k) ? (p.get(k) as string).split(',').length : dflt);
+    if (![...p.keys()].some((k) => k.startsWith('BY') && k !== 'BYSETPOS')) return 'BYSETPOS needs another BY… part';
+    // The most occurrences one period can hold (YEARLY: not worked out); a position past it never comes.
+    const n = (k: string, dflt: number) => (has(k) ? values(p, k).length : dflt);
     const times = (freq === 'HOURLY' ? 1 : n('BYHOUR', 1)) * n('BYMINUTE', 1);
-    const byDay = p.has('BYDAY') ? nths.reduce((sum, k) => sum + (k ? 1 : 5), 0) : Infinity;
-    const days =
-      freq === 'WEEKLY' ? n('BYDAY', 1) : freq === 'MONTHLY' ? Math.min(n('BYMONTHDAY', Infinity), byDay) : 1;
-    const most = freq === 'YEARLY' ? Infinity : (Number.isFinite(days) ? days : 1) * times;
-    const pos = Math.max(...(LISTS.BYSETPOS?.(p.get('BYSETPOS') as string) as number[]).map(Math.abs));
+    const byDay = has('BYDAY') ? nths.reduce((sum, k) => sum + (k ? 1 : 5), 0) : Number.POSITIVE_INFINITY;
+    const inMonth = Math.min(n('BYMONTHDAY', Number.POSITIVE_INFINITY), byDay);
+    const days = freq === 'WEEKLY' ? n('BYDAY', 1) : freq === 'MONTHLY' && Number.isFinite(inMonth) ? inMonth : 1;
+    const most = freq === 'YEARLY' ? Number.POSITIVE_INFINITY : days * times;
+    const pos = Math.max(...values(p, 'BYSETPOS').map(Math.abs));
     if (pos > most) return `BYSETPOS=${pos} is past the ${most} occurrence(s) a period of this rule can have`;
   }
-  // Rules that can never occur: rrule would search for them until the year 9999.
-  const monthDays = LISTS.BYMONTHDAY?.(p.get('BYMONTHDAY') ?? '') as number[] | undefined;
-  if (has('BYMONTHDAY') && monthDays) {
-    const months = (has('BYMONTH') ? LISTS.BYMONTH?.(p.get('BYMONTH') as string) : null) as number[] | null;
-    const longest = Math.max(...(months ?? [1]).map((m) => (m === 2 ? 29 : [4, 6, 9, 11].includes(m) ? 30 : 31)));
-    if (!monthDays.some((d) => Math.abs(d) <= longest))
-      return 'BYMONTHDAY and BYMONTH never meet: the rule has no occurrence';
+  if (has('BYMONTHDAY')) {
+    const months = has('BYMONTH') ? values(p, 'BYMONTH') : [1];
+    const longest = Math.max(...months.map((m) => (m === 2 ? 29 : [4, 6, 9, 11].includes(m) ? 30 : 31)));
+    if (!values(p, 'BYMONTHDAY').some((d) => Math.abs(d) <= longest)) return 'BYMONTHDAY and BYMONTH never meet';
   }
   return undefined;
 }
@@ -166,14 +168,7 @@ export function rruleError(text: string): string | undefined {
 function floatingOf(text: string): number {
   const m = /^(\d{4})-?(\d{2})-?(\d{2})(?:T(\d{2}):?(\d{2})(?::?(\d{2}))?)?/.exec(text);
   if (!m) return Number.NaN;
-  const [y, mo, d, h, mi, s] = m.slice(1).map((x) => Number(x ?? 0)) as [
-    number,
-    number,
-    number,
-    number,
-    number,
-    number,
-  ];
+  const [y = 0, mo = 0, d = 0, h = 0, mi = 0, s = 0] = m.slice(1).map((x) => Number(x ?? 0));
   const ms = Date.UTC(y, mo - 1, d, h, mi, s);
   const back = new Date(ms);
   // Date.UTC rolls 2026-02-30 over into March; refuse it instead.
@@ -186,18 +181,8 @@ function offsetAt(at: number, zone: string): number {
 
 /** The instant of a floating wall-clock time in `zone`, resolved as RFC 5545 §3.3.5 (see the top). */
 function instantOf(floating: number, zone: string): number {
-  const d = new Date(floating);
-  const local = DateTime.fromObject(
-    {
-      year: d.getUTCFullYear(),
-      month: d.getUTCMonth() + 1,
-      day: d.getUTCDate(),
-      hour: d.getUTCHours(),
-      minute: d.getUTCMinutes(),
-      second: d.getUTCSeconds(),
-    },
-    { zone },
-  ).toMillis();
+  // An ISO time without offset is read on the zone's wall clock; luxon moves a skipped one forward.
+  const local = DateTime.fromISO(new Date(floating).toISOString().slice(0, 19), { zone }).toMillis();
   // An ambiguous wall clock has two instants, one per offset around the change; take the earlier.
   let best = local;
   for (const around of [local - 12 * HOUR, local + 12 * HOUR]) {
@@ -225,7 +210,13 @@ function compile(spec: MaintenanceWindowSpec): Schedule {
   if (!DateTime.fromMillis(0, { zone }).isValid) throw new InputError(`unknown time zone ${zone}`);
   const startFloating = floatingOf(spec.starts);
   if (Number.isNaN(startFloating)) throw new InputError(`starts: ${spec.starts} is not a local date and time`);
-  const schedule: Schedule = { zone, startFloating, durationMs: parseDuration(spec.duration) };
+  let durationMs: number;
+  try {
+    durationMs = parseDuration(spec.duration);
+  } catch (err) {
+    throw new InputError(`duration: ${(err as Error).message}`);
+  }
+  const schedule: Schedule = { zone, startFloating, durationMs };
   if (spec.rrule === undefined) return schedule;
   const parts = parseParts(spec.rrule);
   const err = typeof parts === 'string' ? parts : partsError(parts);
@@ -258,9 +249,6 @@ function compile(spec: MaintenanceWindowSpec): Schedule {
     (freq === 'HOURLY' && !reaches('BYHOUR', 24, start.getUTCHours(), Number)) ||
     (freq === 'DAILY' && !reaches('BYDAY', 7, (start.getUTCDay() + 6) % 7, (s) => WEEKDAYS.indexOf(s))) ||
     (freq === 'MONTHLY' && !reaches('BYMONTH', 12, start.getUTCMonth() + 1, Number));
-  // Rules of a fixed period without COUNT can start their search near the query instead of at
-  // `starts`: moving DTSTART by whole periods keeps every later occurrence, and keeps the work
-  // proportional to the range asked for, not to the window's age.
   // COUNT includes `starts` (see collect); when the rule does not produce it itself, it owes one less.
   const count = Number(parts.get('COUNT') ?? 0);
   let countedOut = false;
@@ -271,6 +259,9 @@ function compile(spec: MaintenanceWindowSpec): Schedule {
       countedOut = count === 1;
     }
   }
+  // Rules of a fixed period without COUNT can start their search near the query instead of at
+  // `starts`: moving DTSTART by whole periods keeps every later occurrence, and keeps the work
+  // proportional to the range asked for, not to the window's age.
   const unit = freq === 'HOURLY' ? HOUR : freq === 'DAILY' ? DAY : freq === 'WEEKLY' ? 7 * DAY : undefined;
   const periodMs = unit !== undefined && !parts.has('COUNT') ? unit * interval : undefined;
   schedule.rule = { options, periodMs, never: never || countedOut };
@@ -300,7 +291,17 @@ function collect(s: Schedule, from: number, to: number, limit: number): Occurren
   return out.sort((a, b) => a.start - b.start);
 }
 
-/** The occurrences that overlap [from, to), earliest first, at most `limit` of them. */
+/** Why a maintenance window's schedule (zone, starts, duration, rrule) is invalid, or undefined. */
+export function scheduleError(spec: MaintenanceWindowSpec): string | undefined {
+  try {
+    compile(spec);
+    return undefined;
+  } catch (err) {
+    return (err as Error).message;
+  }
+}
+
+/** The occurrences that overlap [from, to), earliest first, at most `limit` of them. Throws InputError for an invalid schedule. */
 export function occurrencesBetween(spec: MaintenanceWindowSpec, from: number, to: number, limit = 500): Occurrence[] {
   if (!(to > from) || limit < 1) return [];
   return collect(compile(spec), from, to, limit);

@@ -172,6 +172,10 @@ export class AlertPipeline {
       await groupStore.addMembers(exec, members);
     }
     if (changed.size) await this.touchGroupsOf(exec, [...changed], cfg.root, now);
+    // A resolution may end an inhibition: groups holding alerts look again at their next tick.
+    if (changed.size && cfg.inhibit.length)
+      for (const g of await groupStore.held(exec))
+        await this.scheduleChange(exec, g, findRoute(cfg.root, g.route_path), now);
     if (history.length) await alertStore.addHistory(exec, history);
     return { alertIds };
   }
@@ -263,8 +267,11 @@ export class AlertPipeline {
 
   /** A change in a group that may already have flushed: next flush at last flush + group_interval. */
   private async scheduleChange(exec: Executor, g: GroupRow, route: RouteNode | undefined, now: number): Promise<void> {
-    const interval = route?.groupIntervalMs ?? 300_000;
-    const at = g.last_flush_at === null ? now : Math.max(now, Number(g.last_flush_at) + interval);
+    // Not flushed yet: the group is still in group_wait, which a change does not shorten.
+    const at =
+      g.last_flush_at === null
+        ? Math.max(now, Number(g.created_at) + (route?.groupWaitMs ?? 30_000))
+        : Math.max(now, Number(g.last_flush_at) + (route?.groupIntervalMs ?? 300_000));
     await this.schedule(exec, g, at);
   }
 

@@ -59,3 +59,18 @@ export async function openTestDatabase(engine: Engine, opts: { sqliteFile?: stri
     close: () => database.close(),
   };
 }
+
+/** The database of an earlier test server again (a restart on the same data). */
+export async function reopenTestDatabase(
+  engine: Engine,
+  sqlitePath: string,
+  schema: string | undefined,
+): Promise<TestDatabase> {
+  if (engine === 'sqlite') {
+    const database = openDatabase({ sqlitePath });
+    return { database, url: undefined, schema: undefined, sqlitePath, close: () => database.close() };
+  }
+  if (!POSTGRES_URL || !schema) throw new Error(POSTGRES_SKIP_REASON ?? 'no schema to reopen');
+  const database = openDatabase({ url: POSTGRES_URL, schema, poolSize: 5 });
+  return { database, url: POSTGRES_URL, schema, sqlitePath: '', close: () => database.close() };
+}

@@ -6,7 +6,7 @@ import { type App, createApp } from '../../src/platform/app.js';
 import type { Clock } from '../../src/platform/clock.js';
 import { loadConfig } from '../../src/platform/config.js';
 import type { Engine } from '../../src/platform/db/database.js';
-import { openTestDatabase } from './engines.js';
+import { openTestDatabase, reopenTestDatabase } from './engines.js';
 
 export interface TestServer {
   app: App;
@@ -16,7 +16,10 @@ export interface TestServer {
   /** An admin API token (scope admin). */
   adminToken: string;
   dataDir: string;
-  close(): Promise<void>;
+  /** PostgreSQL schema of this server's data (undefined on SQLite). */
+  schema: string | undefined;
+  /** Stops the server; `keepData` leaves the database and data dir for a restart (`reopen`). */
+  close(opts?: { keepData?: boolean }): Promise<void>;
 }
 
 export interface TestServerOptions {
@@ -26,6 +29,8 @@ export interface TestServerOptions {
   env?: Record<string, string>;
   /** Listen on a real loopback port (default) or only use `app.http.inject`. */
   listen?: boolean;
+  /** Start on the data of a server stopped with `close({ keepData: true })` (a restart). */
+  reopen?: { dataDir: string; schema: string | undefined };
 }
 
 /**
@@ -34,11 +39,10 @@ export interface TestServerOptions {
  */
 export async function startTestServer(opts: TestServerOptions = {}): Promise<TestServer> {
   const engine = opts.engine ?? 'sqlite';
-  const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'mainstay-test-'));
-  const testDb = await openTestDatabase(
-    engine,
-    engine === 'sqlite' ? { sqliteFile: path.join(dataDir, 'mainstay.db') } : {},
-  );
+  const dataDir = opts.reopen?.dataDir ?? fs.mkdtempSync(path.join(os.tmpdir(), 'mainstay-test-'));
+  const testDb = opts.reopen
+    ? await reopenTestDatabase(engine, path.join(dataDir, 'mainstay.db'), opts.reopen.schema)
+    : await openTestDatabase(engine, engine === 'sqlite' ? { sqliteFile: path.join(dataDir, 'mainstay.db') } : {});
   const adminEmail = 'admin@example.test';
   const adminPassword = 'correct horse battery staple';
   const config = loadConfig(
@@ -76,10 +80,11 @@ export async function startTestServer(opts: TestServerOptions = {}): Promise<Tes
     adminPassword,
     adminToken,
     dataDir,
-    async close() {
+    schema: testDb.schema,
+    async close(closeOpts = {}) {
       await app.close();
       if (engine === 'postgres') await testDb.close();
-      fs.rmSync(dataDir, { recursive: true, force: true });
+      if (!closeOpts.keepData) fs.rmSync(dataDir, { recursive: true, force: true });
     },
   };
 }
