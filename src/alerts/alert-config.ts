@@ -158,24 +158,28 @@ export class ConfigCache {
     this.checkedAt = 0;
   }
 
-  async get(): Promise<CompiledConfig> {
+  /**
+   * The current configuration. Pass `exec` when calling inside a transaction: on SQLite the single
+   * connection is held by it, and a read through the root handle would wait for it forever.
+   */
+  async get(exec?: Executor): Promise<CompiledConfig> {
     const now = this.clock.now();
     if (this.current && now - this.checkedAt < CHECK_EVERY_MS) return this.current;
-    this.loading ??= (async () => {
-      try {
-        const version = await configStore.version(this.database.db);
-        this.checkedAt = this.clock.now();
-        if (!this.current || this.current.version !== version) this.current = await this.load(version);
-        return this.current;
-      } finally {
-        this.loading = undefined;
-      }
-    })();
+    if (exec) return this.refresh(exec);
+    this.loading ??= this.refresh(this.database.db).finally(() => {
+      this.loading = undefined;
+    });
     return this.loading;
   }
 
-  private async load(version: number): Promise<CompiledConfig> {
-    const exec = this.database.db;
+  private async refresh(exec: Executor): Promise<CompiledConfig> {
+    const version = await configStore.version(exec);
+    this.checkedAt = this.clock.now();
+    if (!this.current || this.current.version !== version) this.current = await this.load(exec, version);
+    return this.current;
+  }
+
+  private async load(exec: Executor, version: number): Promise<CompiledConfig> {
     const routes = await configStore.list<RouteSpec>(exec, 'Route');
     const rootSpec = routes.find((r) => r.name === ROOT_ROUTE)?.spec;
     let root: RouteNode | undefined;

@@ -105,7 +105,7 @@ export function alertRoutes(svc: AlertsService): AnyRoute[] {
       url: '/api/v1/alerts',
       summary: 'List alerts (firing by default), filtered by matchers, paged',
       tags: ['alerts'],
-      access: 'viewer',
+      access: { role: 'viewer', team: true },
       query: ListQuery,
       response: pageSchema(AlertViewSchema).extend({ partial: z.boolean() }),
       handler: ({ query }) =>
@@ -125,7 +125,7 @@ export function alertRoutes(svc: AlertsService): AnyRoute[] {
       url: '/api/v1/alerts/:id',
       summary: 'One alert with its why-trail',
       tags: ['alerts'],
-      access: 'viewer',
+      access: { role: 'viewer', team: true },
       params: IdParams,
       response: AlertViewSchema,
       handler: ({ params }) => svc.get(params.id),
@@ -135,7 +135,7 @@ export function alertRoutes(svc: AlertsService): AnyRoute[] {
       url: '/api/v1/alerts/:id/history',
       summary: "An alert's history (triggered, repeats, notifications, holds, resolution)",
       tags: ['alerts'],
-      access: 'viewer',
+      access: { role: 'viewer', team: true },
       params: IdParams,
       query: PageQuerySchema,
       response: pageSchema(AlertHistorySchema),
@@ -158,7 +158,7 @@ export function alertRoutes(svc: AlertsService): AnyRoute[] {
       url: '/api/v1/alert-groups',
       summary: 'Alert groups (routing tree node × group labels) with their timers',
       tags: ['alerts'],
-      access: 'viewer',
+      access: { role: 'viewer', team: true },
       query: PageQuerySchema,
       response: pageSchema(
         z.object({
@@ -180,7 +180,7 @@ export function alertRoutes(svc: AlertsService): AnyRoute[] {
       url: '/api/v1/alert-groups/:id/notifications',
       summary: "A group's notifications with delivery receipts",
       tags: ['alerts'],
-      access: 'viewer',
+      access: { role: 'viewer', team: true },
       params: IdParams,
       response: z.object({
         items: z.array(
@@ -205,7 +205,7 @@ export function alertRoutes(svc: AlertsService): AnyRoute[] {
       url: '/api/v1/routing/tree',
       summary: 'The compiled routing tree (inherited settings filled in)',
       tags: ['alerts'],
-      access: 'viewer',
+      access: { role: 'viewer', team: true },
       response: z.object({ root: RouteNodeView.nullable(), error: z.string().nullable() }),
       handler: async () => {
         const t = await svc.tree();
@@ -217,7 +217,7 @@ export function alertRoutes(svc: AlertsService): AnyRoute[] {
       url: '/api/v1/routing/test',
       summary: 'Which routes, receivers and groups a label set reaches',
       tags: ['alerts'],
-      access: 'viewer',
+      access: { role: 'viewer', team: true },
       body: z.strictObject({ labels: LabelsSchema }),
       response: z.object({
         routes: z.array(
@@ -243,7 +243,7 @@ export function alertRoutes(svc: AlertsService): AnyRoute[] {
       url: '/api/v1/silences',
       summary: 'List silences',
       tags: ['alerts'],
-      access: 'viewer',
+      access: { role: 'viewer', team: true },
       query: PageQuerySchema.extend({ state: z.enum(['active', 'pending', 'expired', 'all']).default('all') }),
       response: pageSchema(SilenceViewSchema),
       handler: ({ query }) => svc.silences(query.state, query),
@@ -253,7 +253,7 @@ export function alertRoutes(svc: AlertsService): AnyRoute[] {
       url: '/api/v1/silences/:name',
       summary: 'One silence',
       tags: ['alerts'],
-      access: 'viewer',
+      access: { role: 'viewer', team: true },
       params: NameParams,
       response: SilenceViewSchema,
       handler: ({ params }) => svc.silence(params.name),
@@ -292,7 +292,7 @@ export function alertRoutes(svc: AlertsService): AnyRoute[] {
       url: '/api/v1/silences/preview',
       summary: 'Firing alerts that matchers would silence',
       tags: ['alerts'],
-      access: 'viewer',
+      access: { role: 'viewer', team: true },
       body: z.strictObject({ matchers: MatchersSchema.min(1) }),
       response: z.object({ total: z.number(), items: z.array(AlertViewSchema) }),
       handler: ({ body }) => svc.preview(body.matchers, 50),
@@ -302,7 +302,7 @@ export function alertRoutes(svc: AlertsService): AnyRoute[] {
       url: '/api/v1/maintenance/calendar',
       summary: 'Maintenance window occurrences between two instants',
       tags: ['alerts'],
-      access: 'viewer',
+      access: { role: 'viewer', team: true },
       query: z.object({ from: Instant, to: Instant }).refine((q) => Date.parse(q.to) > Date.parse(q.from), {
         message: 'must be after from',
         path: ['to'],
@@ -334,7 +334,7 @@ export function alertRoutes(svc: AlertsService): AnyRoute[] {
       url: '/api/v1/integrations',
       summary: 'Intake integrations (keys are not listed)',
       tags: ['alerts'],
-      access: 'viewer',
+      access: { role: 'viewer', team: true },
       response: z.object({
         items: z.array(
           z.object({

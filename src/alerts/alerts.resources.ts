@@ -26,8 +26,10 @@ import {
   SilenceSpecSchema,
   TimeIntervalSpecSchema,
 } from './config.model.js';
+import { scheduleError } from './maintenance-schedule.js';
 import { formatMatcher, parseMatcher } from './matchers.js';
 import { compileRouteTree, RouteError, receiversOf, timeIntervalsOf } from './routing.js';
+import { compileTimeInterval } from './time-intervals.js';
 
 function db(exec: Executor): Kysely<AlertsTables> {
   return exec as unknown as Kysely<AlertsTables>;
@@ -130,6 +132,10 @@ export function alertKinds(deps: KindDeps): ResourceKind<unknown>[] {
     description: 'Named time intervals (Alertmanager time_intervals) for mute and active times',
     order: 40,
     specSchema: TimeIntervalSpecSchema,
+    // Alertmanager's rules beyond the schema (ranges in order, 24:00 only as an end, …) throw InputError with a path.
+    validate: async (_exec, _name, spec) => {
+      compileTimeInterval(spec);
+    },
     beforeDelete: async (exec, name) => {
       const root = await rootRoute(exec);
       if (root && timeIntervalsOf(compileRouteTree(root)).includes(name))
@@ -186,6 +192,10 @@ export function alertKinds(deps: KindDeps): ResourceKind<unknown>[] {
     description: 'One-off or recurring (RRULE) windows that hold notifications for matching alerts or checks',
     order: 45,
     specSchema: MaintenanceWindowSpecSchema,
+    validate: async (_exec, _name, spec) => {
+      const problem = scheduleError(spec);
+      if (problem) throw new InputError(problem, { fields: [{ path: 'spec.rrule', message: problem }] });
+    },
     canonical: (s) => ({ ...s, matchers: canonicalMatchers(s.matchers) }),
   });
   return [

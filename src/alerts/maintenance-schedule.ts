@@ -79,6 +79,12 @@ function parseParts(text: string): Parts | string {
   return parts;
 }
 
+const textOf = (p: Parts, skip?: string) =>
+  [...p]
+    .filter(([k]) => k !== skip)
+    .map(([k, v]) => `${k}=${v}`)
+    .join(';');
+
 function partError(key: string, v: string): string | undefined {
   if (key === 'INTERVAL' || key === 'COUNT') {
     const max = key === 'COUNT' ? MAX_COUNT : MAX_INTERVAL;
@@ -157,7 +163,7 @@ export function rruleError(text: string): string | undefined {
   const err = partsError(parts);
   if (err) return err;
   try {
-    RRule.parseString([...parts].map(([k, v]) => `${k}=${v}`).join(';'));
+    RRule.parseString(textOf(parts));
   } catch (e) {
     return (e as Error).message;
   }
@@ -222,12 +228,7 @@ function compile(spec: MaintenanceWindowSpec): Schedule {
   const err = typeof parts === 'string' ? parts : partsError(parts);
   if (typeof parts === 'string' || err)
     throw new InputError(`rrule: ${err}`, { fields: [{ path: 'rrule', message: `${err}` }] });
-  const options = RRule.parseString(
-    [...parts]
-      .filter(([k]) => k !== 'UNTIL')
-      .map(([k, v]) => `${k}=${v}`)
-      .join(';'),
-  );
+  const options = RRule.parseString(textOf(parts, 'UNTIL'));
   const until = parts.get('UNTIL');
   if (until !== undefined) {
     // A UTC UNTIL (…Z) is an instant: move it onto the zone's wall clock. Without Z it is local already.

@@ -47,7 +47,7 @@ export class AlertPipeline {
 
   async ingest(exec: Executor, events: readonly AlertEvent[]): Promise<IngestOutcome> {
     const now = this.clock.now();
-    const cfg = await this.config.get();
+    const cfg = await this.config.get(exec);
     const fps = events.map(fingerprintOf);
     const open = await alertStore.openByFingerprint(exec, [...new Set(fps)]);
     const inserted = new Map<string, AlertRow>();

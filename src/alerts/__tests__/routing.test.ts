@@ -59,15 +59,35 @@ const routed = (root: RouteNode, labels: Record<string, string>) =>
 
 describe('matchRoutes on the simple.yml tree', () => {
   it.each([
-    ['a critical foo1 alert goes to the team X pager', { service: 'foo1', severity: 'critical' }, ['root.0.0:team-X-pager']],
-    ['a non-critical foo2 alert falls back to its parent route', { service: 'foo2', severity: 'warning' }, ['root.0:team-X-mails']],
+    [
+      'a critical foo1 alert goes to the team X pager',
+      { service: 'foo1', severity: 'critical' },
+      ['root.0.0:team-X-pager'],
+    ],
+    [
+      'a non-critical foo2 alert falls back to its parent route',
+      { service: 'foo2', severity: 'warning' },
+      ['root.0:team-X-mails'],
+    ],
     ['regexes are anchored: "foo" does not match foo1|foo2|baz', { service: 'foo' }, ['root:team-X-mails']],
     ['regexes are anchored: "xfoo1" does not match either', { service: 'xfoo1' }, ['root:team-X-mails']],
-    ['a critical files alert goes to the team Y pager', { service: 'files', severity: 'critical' }, ['root.1.0:team-Y-pager']],
+    [
+      'a critical files alert goes to the team Y pager',
+      { service: 'files', severity: 'critical' },
+      ['root.1.0:team-Y-pager'],
+    ],
     ['a files alert without severity stays on team Y mails', { service: 'files' }, ['root.1:team-Y-mails']],
-    ['continue: true with no later sibling matching gives one route', { service: 'database', owner: 'team-X' }, ['root.2.0:team-X-pager']],
+    [
+      'continue: true with no later sibling matching gives one route',
+      { service: 'database', owner: 'team-X' },
+      ['root.2.0:team-X-pager'],
+    ],
     ['the second database child matches team Y', { service: 'database', owner: 'team-Y' }, ['root.2.1:team-Y-pager']],
-    ['a database alert without owner goes to the DB pager', { service: 'database', owner: 'team-Z' }, ['root.2:team-DB-pager']],
+    [
+      'a database alert without owner goes to the DB pager',
+      { service: 'database', owner: 'team-Z' },
+      ['root.2:team-DB-pager'],
+    ],
     ['an alert matching no route goes to the root', { alertname: 'x' }, ['root:team-X-mails']],
     ['an empty label set goes to the root', {}, ['root:team-X-mails']],
   ])('%s', (_name, labels, expected) => {
@@ -95,7 +115,11 @@ describe('matchRoutes semantics from the Alertmanager docs', () => {
   });
 
   it.each([
-    ['continue: true lets the next matching sibling match too', { team: 'x', severity: 'critical' }, ['root.0:a', 'root.1:b']],
+    [
+      'continue: true lets the next matching sibling match too',
+      { team: 'x', severity: 'critical' },
+      ['root.0:a', 'root.1:b'],
+    ],
     ['matching stops at the first sibling without continue', { team: 'x' }, ['root.0:a', 'root.2:c']],
     ['a later sibling alone', { severity: 'critical' }, ['root.1:b']],
   ])('%s', (_name, labels, expected) => {
@@ -154,13 +178,23 @@ describe('compileRouteTree inheritance', () => {
   const [grand, grand2] = child.children as [RouteNode, RouteNode];
 
   it('the root takes Alertmanager defaults (30s, 5m, 4h, no group_by)', () => {
-    expect(t).toMatchObject({ groupBy: [], groupWaitMs: 30_000, groupIntervalMs: 300_000, repeatIntervalMs: 14_400_000 });
+    expect(t).toMatchObject({
+      groupBy: [],
+      groupWaitMs: 30_000,
+      groupIntervalMs: 300_000,
+      repeatIntervalMs: 14_400_000,
+    });
   });
   it('a child without receiver or timers inherits them from its parent', () => {
     expect(grand).toMatchObject({ receiver: 'child-r', groupWaitMs: 60_000, groupIntervalMs: 300_000, groupBy: 'all' });
   });
   it('a grandchild overrides only what it sets', () => {
-    expect(grand2).toMatchObject({ receiver: 'child-r', groupWaitMs: 60_000, groupBy: ['b'], repeatIntervalMs: 86_400_000 });
+    expect(grand2).toMatchObject({
+      receiver: 'child-r',
+      groupWaitMs: 60_000,
+      groupBy: ['b'],
+      repeatIntervalMs: 86_400_000,
+    });
   });
   it('matchers, continue and time intervals are not inherited', () => {
     expect(grand.matchers.map((m) => m.name)).toEqual(['b']);
@@ -256,7 +290,13 @@ describe('group labels and keys', () => {
 
 describe('tree inventories', () => {
   it('receiversOf lists every receiver once, in tree order', () => {
-    expect(receiversOf(simple)).toEqual(['team-X-mails', 'team-X-pager', 'team-Y-mails', 'team-Y-pager', 'team-DB-pager']);
+    expect(receiversOf(simple)).toEqual([
+      'team-X-mails',
+      'team-X-pager',
+      'team-Y-mails',
+      'team-Y-pager',
+      'team-DB-pager',
+    ]);
   });
   it('timeIntervalsOf lists mute and active intervals once each', () => {
     const t = tree({
