@@ -121,6 +121,42 @@ export const alertStore = {
       .execute();
   },
 
+  /**
+   * Deletes resolved alerts that ended before `before` (their labels, history and memberships go with
+   * them), and notifications and change events older than it, in bounded batches. Returns rows deleted.
+   */
+  async purge(exec: Executor, before: number, batch = 1000): Promise<number> {
+    const old = await db(exec)
+      .selectFrom('alerts')
+      .select('id')
+      .where('active_key', 'is', null)
+      .where('ends_at', '<', before)
+      .limit(batch)
+      .execute();
+    const ids = old.map((r) => r.id);
+    let n = 0;
+    for (let i = 0; i < ids.length; i += CHUNK) {
+      const chunk = ids.slice(i, i + CHUNK);
+      // Children first: SQLite enforces the foreign keys, and PostgreSQL would cascade anyway.
+      await db(exec).deleteFrom('alert_history').where('alert_id', 'in', chunk).execute();
+      await db(exec).deleteFrom('alert_labels').where('alert_id', 'in', chunk).execute();
+      await db(exec).deleteFrom('alert_group_members').where('alert_id', 'in', chunk).execute();
+      const r = await db(exec).deleteFrom('alerts').where('id', 'in', chunk).executeTakeFirst();
+      n += Number(r.numDeletedRows);
+    }
+    const notes = await db(exec)
+      .deleteFrom('alert_notifications')
+      .where('id', 'in', (eb) =>
+        eb.selectFrom('alert_notifications').select('id').where('at', '<', before).limit(batch),
+      )
+      .executeTakeFirst();
+    const changes = await db(exec)
+      .deleteFrom('alert_changes')
+      .where('id', 'in', (eb) => eb.selectFrom('alert_changes').select('id').where('at', '<', before).limit(batch))
+      .executeTakeFirst();
+    return n + Number(notes.numDeletedRows) + Number(changes.numDeletedRows);
+  },
+
   async firing(exec: Executor, limit = 100_000): Promise<AlertRow[]> {
     return db(exec).selectFrom('alerts').selectAll().where('active_key', 'is not', null).limit(limit).execute();
   },

@@ -32,6 +32,8 @@ export interface AlertsModule extends MainstayModule {
   dispatcher: Dispatcher;
   /** Resolves open alerts whose Alertmanager-style endsAt passed; returns how many. */
   expireOnce(): Promise<number>;
+  /** Deletes resolved alerts (and notifications, change events) past the retention; returns rows deleted. */
+  purgeOnce(): Promise<number>;
 }
 
 export interface AlertsDeps {
@@ -48,8 +50,10 @@ export interface AlertsDeps {
   userAgent: string;
   smtpUrl?: string | undefined;
   smtpFrom: string;
-  /** Run the expiry sweep in this process. */
+  /** Run the expiry sweep and retention in this process. */
   run?: boolean | undefined;
+  /** Days resolved alerts, notifications and change events are kept. */
+  retentionDays?: number | undefined;
 }
 
 const EXPIRE_EVERY_MS = 5_000;
@@ -141,10 +145,24 @@ export function alertsModule(deps: AlertsDeps): AlertsModule {
     );
     return rows.length;
   };
+  let nextPurgeAt = 0;
+  const purgeOnce = async (): Promise<number> => {
+    const before = deps.clock.now() - (deps.retentionDays ?? 90) * 86_400_000;
+    let total = 0;
+    for (;;) {
+      const n = await deps.database.transaction((trx) => alertStore.purge(trx, before));
+      total += n;
+      if (n < 1000) return total;
+    }
+  };
   const sweep = () => {
     timer = undefined;
     if (stopped) return;
+    const now = deps.clock.now();
+    const purge = now >= nextPurgeAt;
+    if (purge) nextPurgeAt = now + 3_600_000;
     expireOnce()
+      .then(() => (purge ? purgeOnce() : 0))
       .catch((err) => logger.error({ err }, 'expiring alerts failed'))
       .finally(() => {
         if (!stopped) timer = deps.clock.setTimeout(sweep, EXPIRE_EVERY_MS);
@@ -167,6 +185,7 @@ export function alertsModule(deps: AlertsDeps): AlertsModule {
     intake,
     dispatcher,
     expireOnce,
+    purgeOnce,
     async start() {
       await cache.get();
       if (deps.run !== false) timer = deps.clock.setTimeout(sweep, EXPIRE_EVERY_MS);

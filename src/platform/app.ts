@@ -112,6 +112,7 @@ export async function createApp(opts: AppOptions): Promise<App> {
     smtpUrl: config.smtpUrl,
     smtpFrom: config.smtpFrom,
     run: config.worker,
+    retentionDays: config.alertRetentionDays,
   });
 
   // Later modules (oncall, incidents, notify, …) join this list.

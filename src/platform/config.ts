@@ -57,6 +57,8 @@ const ConfigSchema = z.object({
     .enum(['true', 'false', '1', '0'])
     .transform((v) => v === 'true' || v === '1')
     .default(true),
+  /** MAINSTAY_ALERT_RETENTION_DAYS: days resolved alerts, their history and notifications are kept. */
+  alertRetentionDays: z.coerce.number().int().min(1).max(3650).default(90),
   /** MAINSTAY_EXTERNAL_URL: the base URL users reach Mainstay at (links in notifications). Default: the listen address. */
   externalUrl: z.url({ protocol: /^https?$/ }).optional(),
   /** MAINSTAY_SMTP_URL: default SMTP server for email receivers, e.g. smtp://mail.example.com:25. */
@@ -95,6 +97,7 @@ const ENV_NAMES: Record<keyof z.input<typeof ConfigSchema>, string> = {
   checks: 'MAINSTAY_CHECKS',
   worker: 'MAINSTAY_WORKER',
   externalUrl: 'MAINSTAY_EXTERNAL_URL',
+  alertRetentionDays: 'MAINSTAY_ALERT_RETENTION_DAYS',
   smtpUrl: 'MAINSTAY_SMTP_URL',
   smtpFrom: 'MAINSTAY_SMTP_FROM',
 };

@@ -265,6 +265,18 @@ describe.each(engines())('grouping timers, silences, inhibition and maintenance 
     expect(sent()).toEqual([{ status: 'firing', n: 1 }]);
   });
 
+  it('retention deletes resolved alerts (with history) after 90 days and keeps open ones', async () => {
+    await trigger('old');
+    await trigger('open');
+    await advance(30_000);
+    await resolve('old');
+    await advance(5 * 60_000);
+    clock.advance(91 * 86_400_000);
+    expect(await s.app.alerts.purgeOnce()).toBeGreaterThan(0);
+    const all = (await api('GET', '/api/v1/alerts?status=all')).body;
+    expect(all.items.map((a: { dedupKey: string }) => a.dedupKey)).toEqual(['open']);
+  });
+
   it('a restart in the middle of group_wait neither loses nor duplicates the notification', async () => {
     await trigger('a');
     await advance(10_000);
