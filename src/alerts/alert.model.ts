@@ -37,6 +37,8 @@ export interface AlertEvent {
   details?: unknown;
   /** Checks only: the check is flapping (true/false), or unchanged (undefined). */
   flapping?: boolean | undefined;
+  /** Who acted, for the history (a user acknowledging in the UI); default: the source. */
+  by?: string | undefined;
   /** A resolve that does not apply while the open alert is marked flapping (a check's recovery mid-flap). */
   unlessFlapping?: boolean | undefined;
 }

@@ -1,4 +1,4 @@
-import type { Kysely, SelectQueryBuilder } from 'kysely';
+import { type Kysely, type SelectQueryBuilder, sql } from 'kysely';
 import type { Executor } from '../platform/db/database.js';
 import { containsText } from '../platform/db/text-match.js';
 import { InputError } from '../platform/errors.js';
@@ -23,7 +23,7 @@ export interface AlertFilter {
 const SORTS: Record<string, string> = {
   lastSeenAt: 'last_seen_at',
   startsAt: 'starts_at',
-  severity: 'severity',
+  severity: 'severity_rank',
   summary: 'summary',
   repeats: 'repeats',
 };
@@ -101,13 +101,18 @@ export async function listAlerts(
     );
   }
   const dir = desc ? 'desc' : 'asc';
+  // Severity sorts by rank: info < warning < error < critical (so -severity lists critical first).
+  const order = (
+    column === 'severity_rank'
+      ? sql`case severity when 'info' then 0 when 'warning' then 1 when 'error' then 2 else 3 end`
+      : column
+  ) as 'alerts.id';
   const name = (r: AlertRow) => (r.integration_id ? (integrationNames.get(r.integration_id) ?? null) : null);
   if (!memMatchers.length) {
     const countRow = await q.select((eb) => eb.fn.countAll().as('n')).executeTakeFirst();
     const rows = await q
       .selectAll()
-      // biome-ignore lint/suspicious/noExplicitAny: column chosen from SORTS
-      .orderBy(column as any, dir)
+      .orderBy(order, dir)
       .orderBy('id', dir)
       .limit(page.limit)
       .offset(page.offset)
@@ -122,8 +127,7 @@ export async function listAlerts(
   }
   const rows = (await q
     .selectAll()
-    // biome-ignore lint/suspicious/noExplicitAny: column chosen from SORTS
-    .orderBy(column as any, dir)
+    .orderBy(order, dir)
     .orderBy('id', dir)
     .limit(MAX_MATCHER_SCAN + 1)
     .execute()) as AlertRow[];

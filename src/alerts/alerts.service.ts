@@ -14,6 +14,7 @@ import type { AlertRow, AlertsTables } from './alert.tables.js';
 import type { ConfigCache } from './alert-config.js';
 import { saveSilence } from './alerts.resources.js';
 import type { SilenceSpec } from './config.model.js';
+import type { Dispatcher } from './dispatcher.js';
 import { groupStore } from './group.store.js';
 import type { IntakeService } from './intake.service.js';
 import { occurrencesBetween } from './maintenance-schedule.js';
@@ -56,6 +57,7 @@ export class AlertsService {
     private readonly cache: ConfigCache,
     private readonly intake: IntakeService,
     private readonly pipeline: AlertPipeline,
+    private readonly dispatcher: Pick<Dispatcher, 'reevaluate'>,
   ) {}
 
   private async integrationNames(): Promise<Map<string, string>> {
@@ -117,6 +119,7 @@ export class AlertsService {
       annotations: {},
       summary: r.summary,
       severity: r.severity as Severity,
+      by: actor.name,
     };
     await this.intake.submit([e]);
     await this.audit.record(this.database.db, actor, {
@@ -293,6 +296,15 @@ export class AlertsService {
       saveSilence(trx, { clock: this.clock, audit: this.audit }, actor, name, {}, spec),
     );
     this.cache.invalidate();
+    // The alerts it silences show it at once (their groups' timers are left alone).
+    if (starts <= now) {
+      const matched = await this.list(
+        { status: 'firing', matchers: spec.matchers.map((m) => parseMatcher(m)) },
+        { limit: 500, offset: 0, sort: '-lastSeenAt' },
+      );
+      const groups = new Set(matched.items.flatMap((a) => a.why.routes.map((r) => r.group)));
+      await this.dispatcher.reevaluate([...groups]);
+    }
     return this.silence(name);
   }
 

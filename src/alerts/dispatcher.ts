@@ -80,6 +80,7 @@ export class Dispatcher {
         g.flush_key = null;
       }
       await this.flushGroup(trx, g, cfg);
+      this.logger.trace({ group: g.id }, 'group flushed');
     });
   }
 
@@ -158,25 +159,7 @@ export class Dispatcher {
       for (const a of resolvedToSend) note('resolved', a);
     }
 
-    // Why-trails: write only what changed, and record suppress/release transitions.
-    const whyWrites: Array<{ id: string; why: string }> = [];
-    for (const v of verdicts) {
-      const prev = JSON.parse(v.alert.why_json) as Why;
-      const next: Why = { ...v.why, state: v.suppressed ? 'suppressed' : 'notifying' };
-      const text = JSON.stringify(next);
-      if (text !== v.alert.why_json) whyWrites.push({ id: v.alert.id, why: text });
-      if (v.suppressed && prev.state !== 'suppressed')
-        history.push({ alertId: v.alert.id, at: now, type: 'suppressed', message: describeHold(next) });
-      if (!v.suppressed && prev.state === 'suppressed')
-        history.push({ alertId: v.alert.id, at: now, type: 'released', message: 'no longer held' });
-    }
-    for (const a of resolved) {
-      const why = { ...(JSON.parse(a.why_json) as Why), state: 'resolved' as const };
-      const text = JSON.stringify(why);
-      if (text !== a.why_json) whyWrites.push({ id: a.id, why: text });
-    }
-    await alertStore.setWhy(trx, whyWrites, now);
-    if (history.length) await alertStore.addHistory(trx, history);
+    await this.writeWhys(trx, verdicts, resolved, history, now);
 
     // Resolved alerts leave the group once their resolution went out (or they were never notified).
     if (resolved.length)
@@ -211,6 +194,60 @@ export class Dispatcher {
     if (muted.length || verdicts.some((v) => v.why.dependency.length || v.why.inhibitedBy.length))
       candidates.push(now + MUTE_RECHECK_MS);
     if (candidates.length) await this.pipeline.schedule(trx, g, Math.max(now, Math.min(...candidates)));
+  }
+
+  /** Why-trails: writes only what changed, and records suppress/release transitions in the history. */
+  private async writeWhys(
+    trx: Executor,
+    verdicts: Verdict[],
+    resolved: AlertRow[],
+    history: HistoryInput[],
+    now: number,
+  ): Promise<void> {
+    const whyWrites: Array<{ id: string; why: string }> = [];
+    for (const v of verdicts) {
+      const prev = JSON.parse(v.alert.why_json) as Why;
+      const next: Why = { ...v.why, state: v.suppressed ? 'suppressed' : 'notifying' };
+      const text = JSON.stringify(next);
+      if (text !== v.alert.why_json) whyWrites.push({ id: v.alert.id, why: text });
+      if (v.suppressed && prev.state !== 'suppressed')
+        history.push({ alertId: v.alert.id, at: now, type: 'suppressed', message: describeHold(next) });
+      if (!v.suppressed && prev.state === 'suppressed')
+        history.push({ alertId: v.alert.id, at: now, type: 'released', message: 'no longer held' });
+    }
+    for (const a of resolved) {
+      const why = { ...(JSON.parse(a.why_json) as Why), state: 'resolved' as const };
+      const text = JSON.stringify(why);
+      if (text !== a.why_json) whyWrites.push({ id: a.id, why: text });
+    }
+    await alertStore.setWhy(trx, whyWrites, now);
+    if (history.length) await alertStore.addHistory(trx, history);
+  }
+
+  /**
+   * Re-judges the alerts of these groups now (a silence was created) without sending or moving the
+   * group's timers: the why-trails and held flags become current, and a hold's end is scheduled.
+   */
+  async reevaluate(groupIds: readonly string[]): Promise<void> {
+    const cfg = await this.config.get();
+    for (const id of groupIds) {
+      await this.database.transaction(async (trx) => {
+        const g = await groupStore.get(trx, id);
+        if (!g || g.last_flush_at === null) return; // still in group_wait: its first flush judges
+        const now = this.clock.now();
+        const route = findRoute(cfg.root, g.route_path);
+        const alerts = await groupStore.members(trx, g.id);
+        const firing = alerts.filter((a) => a.active_key !== null);
+        const muted = this.mutedBy(route, cfg, now);
+        const index = await this.inhibitionSources(trx, cfg);
+        const verdicts = firing.map((a) => this.judge(a, g, route, cfg, index, muted, now));
+        await this.writeWhys(trx, verdicts, [], [], now);
+        const held = verdicts.some((v) => v.suppressed);
+        await groupStore.update(trx, g.id, { held: held ? 1 : 0, updated_at: now });
+        const ends = verdicts.flatMap((v) => (v.heldUntil === undefined ? [] : [v.heldUntil]));
+        if (ends.length) await this.pipeline.schedule(trx, g, Math.max(now, Math.min(...ends)));
+      });
+    }
   }
 
   private mutedBy(route: RouteNode | undefined, cfg: CompiledConfig, now: number): string[] {

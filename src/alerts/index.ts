@@ -91,7 +91,16 @@ export function alertsModule(deps: AlertsDeps): AlertsModule {
     smtpUrl: deps.smtpUrl,
     smtpFrom: deps.smtpFrom,
   });
-  const service = new AlertsService(deps.database, deps.clock, deps.audit, deps.box, cache, intake, pipeline);
+  const service = new AlertsService(
+    deps.database,
+    deps.clock,
+    deps.audit,
+    deps.box,
+    cache,
+    intake,
+    pipeline,
+    dispatcher,
+  );
 
   // Check state changes become alerts in the same transaction that stores them.
   checks.onEventsInTransaction(async (trx, events) => {

@@ -125,7 +125,12 @@ export class AlertPipeline {
         if (cur.acknowledged_at === null) {
           cur.acknowledged_at = now;
           cur.updated_at = now;
-          history.push({ alertId: cur.id, at: now, type: 'acknowledged', message: `acknowledged via ${e.source}` });
+          history.push({
+            alertId: cur.id,
+            at: now,
+            type: 'acknowledged',
+            message: e.by ? `acknowledged by ${e.by}` : `acknowledged via ${e.source}`,
+          });
           touch(cur);
         }
         return;
@@ -139,7 +144,12 @@ export class AlertPipeline {
       cur.updated_at = now;
       cur.expires_at = null;
       open.delete(fp);
-      history.push({ alertId: cur.id, at: now, type: 'resolved', message: `resolved via ${e.source}` });
+      history.push({
+        alertId: cur.id,
+        at: now,
+        type: 'resolved',
+        message: e.by ? `resolved by ${e.by}` : `resolved via ${e.source}`,
+      });
       touch(cur);
       if (!inserted.has(cur.id)) changed.add(cur.id);
     });

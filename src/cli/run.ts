@@ -2,6 +2,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { Command, CommanderError } from 'commander';
+import { registerAlerts } from './commands/alerts.js';
 import { registerApply } from './commands/apply.js';
 import { registerAuth } from './commands/auth.js';
 import { registerChecks } from './commands/checks.js';
@@ -38,6 +39,7 @@ export function buildProgram(ctx: CliContext): Command {
   registerTokens(program, ctx);
   registerChecks(program, ctx);
   registerSecrets(program, ctx);
+  registerAlerts(program, ctx);
   return program;
 }
 

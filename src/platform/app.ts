@@ -133,7 +133,8 @@ export async function createApp(opts: AppOptions): Promise<App> {
   const resources = new ResourceService(database, registry);
 
   const handlers = Object.assign({}, ...modules.map((m) => m.taskHandlers ?? {}));
-  const worker = new Worker({ queue, handlers, clock, logger, metrics });
+  // Tasks are mostly I/O (deliveries wait on other servers): enough slots that slow targets do not hold up flushes.
+  const worker = new Worker({ queue, handlers, clock, logger, metrics, concurrency: 32 });
 
   const routes: AnyRoute[] = [
     ...modules.flatMap((m) => m.routes ?? []),

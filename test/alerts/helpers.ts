@@ -5,6 +5,7 @@ import type { TestServer } from '../support/server.js';
 export interface Received {
   path: string;
   headers: http.IncomingHttpHeaders;
+  // biome-ignore lint/suspicious/noExplicitAny: tests read whatever JSON the receiver got
   body: any;
 }
 

@@ -179,6 +179,24 @@ describe.each(engines())('grouping timers, silences, inhibition and maintenance 
     expect(sent()).toEqual([{ status: 'firing', n: 1 }]);
   });
 
+  it('a new silence shows on the alerts it matches at once, without sending anything', async () => {
+    await trigger('a');
+    await advance(30_000);
+    const created = await api('POST', '/api/v1/silences', {
+      matchers: ['source="host-1"'],
+      duration: '1h',
+      comment: 'x',
+    });
+    const alert = (await api('GET', '/api/v1/alerts?sort=-severity')).body.items[0];
+    expect(alert.why.silencedBy).toEqual([created.body.name]);
+    const history = (await api('GET', `/api/v1/alerts/${alert.id}/history`)).body.items.map(
+      (e: { type: string }) => e.type,
+    );
+    expect(history).toContain('suppressed');
+    await advance(1);
+    expect(sent()).toHaveLength(1);
+  });
+
   it('a silence that ends by itself releases the alert at its end time', async () => {
     await api('POST', '/api/v1/silences', { matchers: ['source="host-1"'], duration: '10m', comment: 'reboot' });
     await trigger('a');

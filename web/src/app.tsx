@@ -1,6 +1,13 @@
 import { Route, Routes } from 'react-router-dom';
 import { LoginPage } from './auth/login-page';
 import { useSessionState } from './auth/session';
+import { AlertPage } from './pages/alerts/alert-page';
+import { AlertsPage } from './pages/alerts/alerts-page';
+import { MaintenancePage } from './pages/alerts/maintenance-page';
+import { RoutingPage } from './pages/alerts/routing-page';
+import { SilenceEditorPage } from './pages/alerts/silence-editor-page';
+import { SilencePage } from './pages/alerts/silence-page';
+import { SilencesPage } from './pages/alerts/silences-page';
 import { EditCheckPage, NewCheckPage } from './pages/checks/check-edit-page';
 import { CheckPage } from './pages/checks/check-page';
 import { ChecksPage } from './pages/checks/checks-page';
@@ -47,6 +54,13 @@ export function App() {
         <Route path="/checks/new" element={<NewCheckPage />} />
         <Route path="/checks/:id" element={<CheckPage />} />
         <Route path="/checks/:id/edit" element={<EditCheckPage />} />
+        <Route path="/alerts" element={<AlertsPage />} />
+        <Route path="/alerts/silences" element={<SilencesPage />} />
+        <Route path="/alerts/silences/new" element={<SilenceEditorPage />} />
+        <Route path="/alerts/silences/:name" element={<SilencePage />} />
+        <Route path="/alerts/maintenance" element={<MaintenancePage />} />
+        <Route path="/alerts/routing" element={<RoutingPage />} />
+        <Route path="/alerts/:id" element={<AlertPage />} />
         <Route path="/settings" element={<ProfilePage />} />
         <Route path="/settings/profile" element={<ProfilePage />} />
         <Route path="/settings/users" element={<UsersPage />} />

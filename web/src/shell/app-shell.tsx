@@ -1,5 +1,5 @@
 import { Fragment, type ReactNode, useState } from 'react';
-import { NavLink } from 'react-router-dom';
+import { NavLink, useLocation } from 'react-router-dom';
 import { useCurrentUser } from '../auth/session';
 import { Badge, Button } from '../ui';
 import { GROUP_LABELS, SECTIONS, type Section } from './sections';
@@ -14,10 +14,17 @@ function groups(isAdmin: boolean): [Section['group'], Section[]][] {
   return [...out.entries()];
 }
 
+/** Whether `pathname` is `path` or below it. */
+function inSection(pathname: string, path: string): boolean {
+  return pathname === path || pathname.startsWith(`${path}/`);
+}
+
 /** The signed-in frame: navigation on the left, user and theme on top, the page in the middle. */
 export function AppShell({ children }: { children: ReactNode }) {
   const { user, isAdmin, signOut } = useCurrentUser();
   const [signingOut, setSigningOut] = useState(false);
+  // A section's own link is not highlighted while one of its sub-pages is (Alerts vs Alerts › Silences).
+  const { pathname } = useLocation();
 
   return (
     <div className="shell">
@@ -34,14 +41,26 @@ export function AppShell({ children }: { children: ReactNode }) {
             <Fragment key={group}>
               {GROUP_LABELS[group] ? <div className="nav-group">{GROUP_LABELS[group]}</div> : null}
               {sections.map((s) => (
-                <NavLink
-                  key={s.path}
-                  to={s.path}
-                  end={s.path === '/'}
-                  className={({ isActive }) => `nav-link ${isActive ? 'nav-link-active' : ''}`}
-                >
-                  {s.label}
-                </NavLink>
+                <Fragment key={s.path}>
+                  <NavLink
+                    to={s.path}
+                    end={s.path === '/'}
+                    className={({ isActive }) =>
+                      `nav-link ${isActive && !s.children?.some((c) => inSection(pathname, c.path)) ? 'nav-link-active' : ''}`
+                    }
+                  >
+                    {s.label}
+                  </NavLink>
+                  {s.children?.map((c) => (
+                    <NavLink
+                      key={c.path}
+                      to={c.path}
+                      className={({ isActive }) => `nav-link nav-sublink ${isActive ? 'nav-link-active' : ''}`}
+                    >
+                      {c.label}
+                    </NavLink>
+                  ))}
+                </Fragment>
               ))}
             </Fragment>
           ))}

@@ -8,6 +8,8 @@ export interface Section {
   /** PRODUCT.md milestone that delivers it; undefined once built. */
   milestone?: number;
   adminOnly?: boolean;
+  /** Pages of the section, shown indented under it in the navigation. */
+  children?: readonly { path: string; label: string }[];
 }
 
 export const GROUP_LABELS: Record<Section['group'], string | undefined> = {
@@ -41,7 +43,11 @@ export const SECTIONS: readonly Section[] = [
     group: 'operate',
     description:
       'Alerts from checks, metrics, logs and external tools (PagerDuty Events API, Alertmanager, Opsgenie), with routing, grouping, silences, inhibition and maintenance windows.',
-    milestone: 1,
+    children: [
+      { path: '/alerts/silences', label: 'Silences' },
+      { path: '/alerts/maintenance', label: 'Maintenance windows' },
+      { path: '/alerts/routing', label: 'Routing' },
+    ],
   },
   {
     path: '/incidents',
