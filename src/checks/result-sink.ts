@@ -154,10 +154,9 @@ export class ResultSink {
 
   /** Writes everything buffered so far; concurrent calls share one write. */
   async flush(): Promise<void> {
-    if (this.flushing) {
-      await this.flushing;
-      if (this.results.length === 0 && this.dirty.size === 0 && this.events.length === 0) return;
-    }
+    // Wait for every write in flight, not only the one seen first: two callers woken by the same
+    // write must not both return before the one that took the buffers has committed.
+    while (this.flushing) await this.flushing;
     const results = this.results;
     const states = [...this.dirty.values()];
     const events = this.events;
