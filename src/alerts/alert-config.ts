@@ -174,8 +174,10 @@ export class ConfigCache {
 
   private async refresh(exec: Executor): Promise<CompiledConfig> {
     const version = await configStore.version(exec);
-    this.checkedAt = this.clock.now();
     if (!this.current || this.current.version !== version) this.current = await this.load(exec, version);
+    // Only once `current` holds that version: callers arriving while load() runs must not be told the
+    // old configuration is fresh (on PostgreSQL a just-applied integration key answered 404 meanwhile).
+    this.checkedAt = this.clock.now();
     return this.current;
   }
 
