@@ -88,16 +88,15 @@ export async function listAlerts(
   if (filter.severity) q = q.where('severity', '=', filter.severity);
   if (filter.integration) q = q.where('integration_id', '=', filter.integration);
   if (filter.q) q = q.where(containsText('summary', filter.q, { caseInsensitive: true }));
+  // `id IN (ids with that label value)`: one range scan of the (name, value) index per matcher,
+  // rather than a correlated lookup for every candidate row.
   for (const m of sqlMatchers) {
-    q = q.where((eb) =>
-      eb.exists(
-        eb
-          .selectFrom('alert_labels')
-          .select('alert_labels.alert_id')
-          .whereRef('alert_labels.alert_id', '=', 'alerts.id')
-          .where('alert_labels.name', '=', m.name)
-          .where('alert_labels.value', '=', m.value),
-      ),
+    q = q.where('alerts.id', 'in', (eb) =>
+      eb
+        .selectFrom('alert_labels')
+        .select('alert_labels.alert_id')
+        .where('name', '=', m.name)
+        .where('value', '=', m.value),
     );
   }
   const dir = desc ? 'desc' : 'asc';
@@ -125,18 +124,28 @@ export async function listAlerts(
       partial: false,
     };
   }
-  const rows = (await q
-    .selectAll()
+  // Scan only ids and labels (not annotations, details, why), then load the one page in full.
+  const scanned = (await q
+    .select(['id', 'labels_json'])
     .orderBy(order, dir)
     .orderBy('id', dir)
     .limit(MAX_MATCHER_SCAN + 1)
-    .execute()) as AlertRow[];
-  const partial = rows.length > MAX_MATCHER_SCAN;
-  const matched = rows
+    .execute()) as Array<Pick<AlertRow, 'id' | 'labels_json'>>;
+  const partial = scanned.length > MAX_MATCHER_SCAN;
+  const matched = scanned
     .slice(0, MAX_MATCHER_SCAN)
     .filter((r) => matchesAll(memMatchers, JSON.parse(r.labels_json) as Record<string, string>));
+  const pageIds = matched.slice(page.offset, page.offset + page.limit).map((r) => r.id);
+  const full = pageIds.length
+    ? new Map(
+        (await db(exec).selectFrom('alerts').selectAll().where('id', 'in', pageIds).execute()).map((r) => [r.id, r]),
+      )
+    : new Map<string, AlertRow>();
   return {
-    items: matched.slice(page.offset, page.offset + page.limit).map((r) => alertView(r, name(r))),
+    items: pageIds.flatMap((id) => {
+      const r = full.get(id);
+      return r ? [alertView(r, name(r))] : [];
+    }),
     total: matched.length,
     limit: page.limit,
     offset: page.offset,
