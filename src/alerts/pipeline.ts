@@ -25,6 +25,21 @@ function detailsJson(details: unknown): string | null {
   return s.length > MAX_DETAILS_CHARS ? JSON.stringify({ truncated: true, bytes: s.length }) : s;
 }
 
+/** True when a row changed only by counting repeats (and being seen again). */
+function onlyRepeated(was: AlertRow, now: AlertRow): boolean {
+  return (
+    was.status === now.status &&
+    was.active_key === now.active_key &&
+    was.acknowledged_at === now.acknowledged_at &&
+    was.summary === now.summary &&
+    was.annotations_json === now.annotations_json &&
+    was.details_json === now.details_json &&
+    was.ends_at === now.ends_at &&
+    Number(was.expires_at ?? -1) === Number(now.expires_at ?? -1) &&
+    was.flapping === now.flapping
+  );
+}
+
 export interface IngestOutcome {
   /** Per event: the alert it landed on (null: an acknowledge/resolve that matched no open alert). */
   alertIds: (string | null)[];
@@ -50,6 +65,8 @@ export class AlertPipeline {
     const cfg = await this.config.get(exec);
     const fps = events.map(fingerprintOf);
     const open = await alertStore.openByFingerprint(exec, [...new Set(fps)]);
+    // What each loaded row looked like, so rows that only counted repeats can be written in bulk.
+    const loaded = new Map([...open.values()].map((r) => [r.id, { ...r }] as const));
     const inserted = new Map<string, AlertRow>();
     const updated = new Map<string, AlertRow>();
     const history: HistoryInput[] = [];
@@ -155,7 +172,16 @@ export class AlertPipeline {
     });
 
     // Updates first: a resolve frees the fingerprint's open slot before a trigger in the same batch takes it.
+    // Rows that only counted repeats (the common case under load) are written with one statement per
+    // distinct increment; the increment (not the total) keeps concurrent instances from losing counts.
+    const repeatsOnly = new Map<number, string[]>();
     for (const row of updated.values()) {
+      const was = loaded.get(row.id);
+      if (was && onlyRepeated(was, row)) {
+        const delta = row.repeats - was.repeats;
+        repeatsOnly.set(delta, [...(repeatsOnly.get(delta) ?? []), row.id]);
+        continue;
+      }
       await db(exec)
         .updateTable('alerts')
         .set({
@@ -174,6 +200,15 @@ export class AlertPipeline {
         })
         .where('id', '=', row.id)
         .execute();
+    }
+    for (const [delta, ids] of repeatsOnly) {
+      for (let i = 0; i < ids.length; i += 500) {
+        await db(exec)
+          .updateTable('alerts')
+          .set((eb) => ({ repeats: eb('repeats', '+', delta), last_seen_at: now, updated_at: now }))
+          .where('id', 'in', ids.slice(i, i + 500))
+          .execute();
+      }
     }
     const fresh = [...inserted.values()];
     if (fresh.length) {
