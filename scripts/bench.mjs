@@ -11,9 +11,15 @@ const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
 ensureDeps(root);
 build();
 let failed = 0;
-for (const file of fs.readdirSync(path.join(root, 'bench')).filter((f) => f.endsWith('.bench.mjs')).sort()) {
+for (const file of fs
+  .readdirSync(path.join(root, 'bench'))
+  .filter((f) => f.endsWith('.bench.mjs'))
+  .sort()) {
   console.log(`== ${file}`);
-  const r = spawnSync(process.execPath, [path.join(root, 'bench', file), ...process.argv.slice(2)], { cwd: root, stdio: 'inherit' });
+  const r = spawnSync(process.execPath, [path.join(root, 'bench', file), ...process.argv.slice(2)], {
+    cwd: root,
+    stdio: 'inherit',
+  });
   if (r.status !== 0) failed++;
 }
 process.exit(failed ? 1 : 0);

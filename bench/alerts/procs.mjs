@@ -1,0 +1,123 @@
+// Process bookkeeping and /proc readings for bench/alerts.bench.mjs (the same readings as
+// bench/checks.bench.mjs: CPU from /proc/<pid>/stat, RSS from /proc/<pid>/status).
+import { execFileSync } from 'node:child_process';
+import fs from 'node:fs';
+import net from 'node:net';
+import os from 'node:os';
+
+export const sleep = (ms) => new Promise((r) => setTimeout(r, ms));
+
+export function log(msg) {
+  process.stderr.write(`[alerts.bench ${new Date().toISOString().slice(11, 19)}] ${msg}\n`);
+}
+
+export function round(x, d = 0) {
+  if (x === null || x === undefined || !Number.isFinite(x)) return x ?? null;
+  const f = 10 ** d;
+  return Math.round(x * f) / f;
+}
+
+export async function freePort() {
+  return new Promise((resolve, reject) => {
+    const s = net.createServer();
+    s.once('error', reject);
+    s.listen(0, '127.0.0.1', () => {
+      const { port } = s.address();
+      s.close(() => resolve(port));
+    });
+  });
+}
+
+export async function waitFor(url, timeoutMs = 60000) {
+  const until = Date.now() + timeoutMs;
+  for (;;) {
+    try {
+      const r = await fetch(url, { signal: AbortSignal.timeout(2000) });
+      if (r.ok) return;
+    } catch {}
+    if (Date.now() > until) throw new Error(`${url} did not answer within ${timeoutMs} ms`);
+    await sleep(200);
+  }
+}
+
+const CLK_TCK = (() => {
+  try {
+    return Number(execFileSync('getconf', ['CLK_TCK']).toString().trim()) || 100;
+  } catch {
+    return 100;
+  }
+})();
+
+/** CPU seconds (user + system, all threads) of a process. */
+export function cpuSeconds(pid) {
+  try {
+    const s = fs.readFileSync(`/proc/${pid}/stat`, 'utf8');
+    const rest = s.slice(s.lastIndexOf(')') + 2).split(' ');
+    return (Number(rest[11]) + Number(rest[12])) / CLK_TCK;
+  } catch {
+    return Number.NaN;
+  }
+}
+
+/** VmRSS and VmHWM (peak) in MiB. */
+export function memoryMiB(pid) {
+  try {
+    const s = fs.readFileSync(`/proc/${pid}/status`, 'utf8');
+    const kb = (k) => Number(new RegExp(`^${k}:\\s+(\\d+) kB`, 'm').exec(s)?.[1] ?? Number.NaN) / 1024;
+    return { rss: round(kb('VmRSS'), 1), hwm: round(kb('VmHWM'), 1) };
+  } catch {
+    return { rss: null, hwm: null };
+  }
+}
+
+/** Whole-machine jiffies: busy (everything but idle and iowait), total. */
+function machineTimes() {
+  const f = fs.readFileSync('/proc/stat', 'utf8').split('\n')[0].trim().split(/\s+/).slice(1).map(Number);
+  const total = f.reduce((a, b) => a + b, 0);
+  return { busy: total - f[3] - f[4], total };
+}
+
+export const loadavg = () => fs.readFileSync('/proc/loadavg', 'utf8').split(' ').slice(0, 3).map(Number);
+
+/** Starts a CPU window over the given pids; `end()` returns cores used by each and by the machine. */
+export function cpuWindow(pids) {
+  const t0 = performance.now();
+  const c0 = Object.fromEntries(Object.entries(pids).map(([k, pid]) => [k, cpuSeconds(pid)]));
+  const m0 = machineTimes();
+  const self0 = process.cpuUsage();
+  return {
+    end() {
+      const s = (performance.now() - t0) / 1000;
+      const m1 = machineTimes();
+      const cores = Object.fromEntries(
+        Object.entries(pids).map(([k, pid]) => [k, round((cpuSeconds(pid) - c0[k]) / s, 3)]),
+      );
+      const self = process.cpuUsage(self0);
+      const machine = ((m1.busy - m0.busy) / Math.max(1, m1.total - m0.total)) * navigatorCores();
+      const ours =
+        Object.values(cores).reduce((a, b) => a + (Number.isFinite(b) ? b : 0), 0) +
+        (self.user + self.system) / 1e6 / s;
+      return {
+        seconds: round(s, 2),
+        cores,
+        machineBusyCores: round(machine, 2),
+        otherCores: round(Math.max(0, machine - ours), 2),
+      };
+    },
+  };
+}
+
+function navigatorCores() {
+  return os.cpus().length || 1;
+}
+
+/** Waits until `pid` used less than `cores` of CPU over a `windowMs` window (or `timeoutMs`); returns ms waited. */
+export async function waitQuiet(pid, { cores = 0.05, windowMs = 2000, timeoutMs = 300_000 } = {}) {
+  const t0 = performance.now();
+  for (;;) {
+    const a = cpuSeconds(pid);
+    await sleep(windowMs);
+    const used = (cpuSeconds(pid) - a) / (windowMs / 1000);
+    if (used < cores || performance.now() - t0 > timeoutMs) return Math.round(performance.now() - t0);
+  }
+}
