@@ -25,10 +25,10 @@
 // /proc/<pid>/stat of the server under test. A results table goes to stderr at the end; one JSON
 // summary to stdout.
 //
-// Options (defaults are the full run, about 15 minutes on 2 cores):
+// Options (defaults are the full run, about 13 minutes on 2 cores):
 //   --quick                      ~4-minute smoke version (20,000 alerts in `large`, shorter steps)
 //   --skip=pd-sqlite,pd-postgres,large,delivery,alertmanager
-//   --pd-rates=2000,5000,…       open-loop ladder (events/s)      --pd-seconds=20 --pd-warmup=3
+//   --pd-rates=500,1000,…        open-loop ladder (events/s)      --pd-seconds=20 --pd-warmup=3
 //   --pd-connections=128         most requests in flight in the open loop
 //   --pd-closed-connections=64   connections of the closed-loop maximum    --pd-closed-seconds=15
 //   --alerts=100000              population of `large`          --api-requests=200 per list variant
@@ -71,7 +71,7 @@ const list = (name, full, q) =>
     .sort((a, b) => a - b);
 const cfg = {
   quick,
-  pdRates: list('pd-rates', '2000,5000,7500,10000,12500,15000', '2000,5000,10000'),
+  pdRates: list('pd-rates', '500,1000,2000,5000,7500,10000,12500,15000', '1000,5000,10000'),
   pdSeconds: num('pd-seconds', 20, 8),
   pdWarmup: num('pd-warmup', 3, 2),
   pdConnections: num('pd-connections', 128, 128),

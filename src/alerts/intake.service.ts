@@ -90,7 +90,14 @@ export class IntakeService {
     if (!events.length) return Promise.resolve({ alertIds: [] });
     return new Promise((resolve, reject) => {
       this.queued.push({ events, resolve, reject });
-      if (!this.running) void this.drain();
+      if (!this.running) {
+        // Start the commit on the next turn of the event loop, not now: on SQLite the whole
+        // transaction (fsync included) runs without yielding, so starting at once would commit every
+        // request alone (measured: 9,467 commits for 9,443 events, ~900 events/s); deferring lets the
+        // requests already read from the sockets join the batch (~10,000 events/s).
+        this.running = true;
+        setImmediate(() => void this.drain());
+      }
     });
   }
 
@@ -113,7 +120,6 @@ export class IntakeService {
   }
 
   private async drain(): Promise<void> {
-    this.running = true;
     try {
       while (this.queued.length) {
         const batch: Pending[] = [];
