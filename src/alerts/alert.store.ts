@@ -33,20 +33,6 @@ export const alertStore = {
     return out;
   },
 
-  async byIds(exec: Executor, ids: readonly string[]): Promise<AlertRow[]> {
-    const out: AlertRow[] = [];
-    for (let i = 0; i < ids.length; i += CHUNK) {
-      out.push(
-        ...(await db(exec)
-          .selectFrom('alerts')
-          .selectAll()
-          .where('id', 'in', ids.slice(i, i + CHUNK))
-          .execute()),
-      );
-    }
-    return out;
-  },
-
   async get(exec: Executor, id: string): Promise<AlertRow | undefined> {
     return db(exec).selectFrom('alerts').selectAll().where('id', '=', id).executeTakeFirst();
   },
@@ -68,10 +54,6 @@ export const alertStore = {
           .values(labels.slice(j, j + 300))
           .execute();
     }
-  },
-
-  async update(exec: Executor, id: string, patch: Partial<AlertRow>): Promise<void> {
-    await db(exec).updateTable('alerts').set(patch).where('id', '=', id).execute();
   },
 
   async setWhy(exec: Executor, rows: Array<{ id: string; why: string }>, now: number): Promise<void> {

@@ -4,13 +4,13 @@ import type { AuditStore } from '../platform/audit/audit.store.js';
 import type { Clock } from '../platform/clock.js';
 import type { Database } from '../platform/db/database.js';
 import { InputError, NotFoundError } from '../platform/errors.js';
-import type { Page, PageQuery } from '../platform/http/pagination.js';
+import { type Page, type PageQuery, paginate } from '../platform/http/pagination.js';
 import { newId } from '../platform/ids.js';
 import type { SecretBox } from '../platform/secrets/secret-box.js';
 import type { AlertEvent, AlertView, Severity } from './alert.model.js';
 import { type AlertFilter, alertView, listAlerts } from './alert.queries.js';
 import { alertStore } from './alert.store.js';
-import type { AlertRow, AlertsTables } from './alert.tables.js';
+import type { AlertRow, AlertsTables, GroupRow } from './alert.tables.js';
 import type { ConfigCache } from './alert-config.js';
 import { saveSilence } from './alerts.resources.js';
 import type { SilenceSpec } from './config.model.js';
@@ -84,26 +84,13 @@ export class AlertsService {
   async history(id: string, page: PageQuery) {
     await this.row(id);
     const q = db(this.database.db).selectFrom('alert_history').where('alert_id', '=', id);
-    const countRow = await q.select((eb) => eb.fn.countAll().as('n')).executeTakeFirst();
-    const rows = await q
-      .selectAll()
-      .orderBy('at', 'desc')
-      .orderBy('id', 'desc')
-      .limit(page.limit)
-      .offset(page.offset)
-      .execute();
-    return {
-      items: rows.map((r) => ({
-        id: r.id,
-        at: new Date(Number(r.at)).toISOString(),
-        type: r.type as never,
-        message: r.message,
-        details: r.details_json ? JSON.parse(r.details_json) : null,
-      })),
-      total: Number(countRow?.n ?? 0),
-      limit: page.limit,
-      offset: page.offset,
-    };
+    return paginate(q, page, { at: 'at' }, '-at', (r: AlertsTables['alert_history']) => ({
+      id: r.id,
+      at: new Date(Number(r.at)).toISOString(),
+      type: r.type as never,
+      message: r.message,
+      details: r.details_json ? JSON.parse(r.details_json) : null,
+    }));
   }
 
   /** Acknowledge or resolve through the same pipeline as the intake (same dedup rules, same history). */
@@ -133,14 +120,8 @@ export class AlertsService {
 
   async groups(page: PageQuery) {
     const q = db(this.database.db).selectFrom('alert_groups');
-    const countRow = await q.select((eb) => eb.fn.countAll().as('n')).executeTakeFirst();
-    const rows = await q
-      .selectAll()
-      .orderBy('created_at', 'desc')
-      .orderBy('id', 'desc')
-      .limit(page.limit)
-      .offset(page.offset)
-      .execute();
+    const result = await paginate(q, page, { createdAt: 'created_at' }, '-createdAt', (g: GroupRow) => g);
+    const rows = result.items;
     const counts = rows.length
       ? await db(this.database.db)
           .selectFrom('alert_group_members')
@@ -167,9 +148,9 @@ export class AlertsService {
         lastNotifiedAt: iso(g.last_notified_at),
         held: g.held === 1,
       })),
-      total: Number(countRow?.n ?? 0),
-      limit: page.limit,
-      offset: page.offset,
+      total: result.total,
+      limit: result.limit,
+      offset: result.offset,
     };
   }
 
@@ -242,20 +223,13 @@ export class AlertsService {
     if (state === 'active') q = q.where('starts_at', '<=', now).where('ends_at', '>', now);
     if (state === 'pending') q = q.where('starts_at', '>', now);
     if (state === 'expired') q = q.where('ends_at', '<=', now);
-    const countRow = await q.select((eb) => eb.fn.countAll().as('n')).executeTakeFirst();
-    const rows = await q
-      .selectAll()
-      .orderBy('ends_at', 'desc')
-      .orderBy('id')
-      .limit(page.limit)
-      .offset(page.offset)
-      .execute();
-    return {
-      items: rows.map((r) => this.silenceView(r, now)),
-      total: Number(countRow?.n ?? 0),
-      limit: page.limit,
-      offset: page.offset,
-    };
+    return paginate(
+      q,
+      page,
+      { endsAt: 'ends_at', startsAt: 'starts_at', name: 'name' },
+      '-endsAt',
+      (r: AlertsTables['alert_silences']) => this.silenceView(r, now),
+    );
   }
 
   async silence(name: string): Promise<SilenceView> {
