@@ -1,8 +1,8 @@
-import fs from 'node:fs';
 import path from 'node:path';
-import { type Browser, type BrowserContext, chromium, type Page } from 'playwright-core';
+import type { Browser, BrowserContext, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
 import { startTestServer, type TestServer } from '../support/server.js';
+import { HAS_CHROMIUM, launchChromium, SHOTS, skipWithoutChromium } from './support.js';
 
 /**
  * The alerts UI end to end in Debian's chromium against a whole Mainstay: routing, inhibition and
@@ -11,12 +11,6 @@ import { startTestServer, type TestServer } from '../support/server.js';
  * silence made from it with its preview, the silences list, the routing tester and the
  * maintenance calendar. Screenshots go to test-results/screenshots/alerts-*.png.
  */
-
-const CHROMIUM = '/usr/bin/chromium';
-const HAS_CHROMIUM = fs.existsSync(CHROMIUM);
-const SKIP_REASON = `browser test skipped: ${CHROMIUM} is missing (apt-get install -y chromium)`;
-const SHOTS = path.resolve('test-results', 'screenshots');
-const WEB_INDEX = path.resolve('dist', 'web', 'index.html');
 
 async function shot(page: Page, name: string, fullPage = true): Promise<void> {
   if (fullPage) await page.evaluate('window.scrollTo(0, 0)');
@@ -45,14 +39,8 @@ describe('alerts UI in chromium', () => {
 
   beforeAll(async () => {
     if (!HAS_CHROMIUM) return;
-    if (!fs.existsSync(WEB_INDEX)) throw new Error(`${WEB_INDEX} is missing: build the web app first (npm run build)`);
-    fs.mkdirSync(SHOTS, { recursive: true });
     server = await startTestServer();
-    browser = await chromium.launch({
-      executablePath: CHROMIUM,
-      headless: true,
-      args: ['--no-sandbox', '--disable-gpu', '--disable-background-networking', '--no-first-run', '--disable-quic'],
-    });
+    browser = await launchChromium();
   });
 
   afterAll(async () => {
@@ -64,12 +52,7 @@ describe('alerts UI in chromium', () => {
   test('list, filter and group alerts, read the why-trail, silence one with a preview, test routing, see maintenance', {
     timeout: 180_000,
   }, async (ctx) => {
-    if (!HAS_CHROMIUM) {
-      if (process.env.CI === 'true')
-        throw new Error(`CI=true but ${CHROMIUM} is missing: CI must run the browser tests`);
-      ctx.skip(SKIP_REASON);
-      return;
-    }
+    if (skipWithoutChromium(ctx)) return;
     if (!server || !browser) throw new Error('beforeAll did not start the server and browser');
     const { url, adminEmail, adminPassword, adminToken } = server;
     const call = async (method: string, p: string, body?: unknown) => {

@@ -1,10 +1,10 @@
-import fs from 'node:fs';
 import http from 'node:http';
 import type { AddressInfo } from 'node:net';
 import path from 'node:path';
-import { type Browser, type BrowserContext, chromium, type Page } from 'playwright-core';
+import type { Browser, BrowserContext, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
 import { startTestServer, type TestServer } from '../support/server.js';
+import { HAS_CHROMIUM, launchChromium, SHOTS, skipWithoutChromium } from './support.js';
 
 /**
  * The checks UI end to end in Debian's chromium against a whole Mainstay and a local HTTP
@@ -13,12 +13,6 @@ import { startTestServer, type TestServer } from '../support/server.js';
  * log, keep a secret, and the same pages in the dark theme. Screenshots go to
  * test-results/screenshots/ for a human to look at.
  */
-
-const CHROMIUM = '/usr/bin/chromium';
-const HAS_CHROMIUM = fs.existsSync(CHROMIUM);
-const SKIP_REASON = `browser test skipped: ${CHROMIUM} is missing (apt-get install -y chromium)`;
-const SHOTS = path.resolve('test-results', 'screenshots');
-const WEB_INDEX = path.resolve('dist', 'web', 'index.html');
 
 async function shot(page: Page, name: string, fullPage = true): Promise<void> {
   // Full-page shots of a scrolled page repeat the sticky shell; start from the top.
@@ -50,15 +44,9 @@ describe('checks UI in chromium', () => {
 
   beforeAll(async () => {
     if (!HAS_CHROMIUM) return;
-    if (!fs.existsSync(WEB_INDEX)) throw new Error(`${WEB_INDEX} is missing: build the web app first (npm run build)`);
-    fs.mkdirSync(SHOTS, { recursive: true });
     server = await startTestServer();
     service = await startService();
-    browser = await chromium.launch({
-      executablePath: CHROMIUM,
-      headless: true,
-      args: ['--no-sandbox', '--disable-gpu', '--disable-background-networking', '--no-first-run', '--disable-quic'],
-    });
+    browser = await launchChromium();
   });
 
   afterAll(async () => {
@@ -71,12 +59,7 @@ describe('checks UI in chromium', () => {
   test('create an HTTP check through the form, run it, chart it, list it; heartbeat and secrets pages; dark theme', {
     timeout: 120_000,
   }, async (ctx) => {
-    if (!HAS_CHROMIUM) {
-      if (process.env.CI === 'true')
-        throw new Error(`CI=true but ${CHROMIUM} is missing: CI must run the browser tests`);
-      ctx.skip(SKIP_REASON);
-      return;
-    }
+    if (skipWithoutChromium(ctx)) return;
     if (!server || !browser || !service) throw new Error('beforeAll did not start the server, service and browser');
     const { url, adminEmail, adminPassword, adminToken } = server;
     const nav = (page: Page, name: string) =>

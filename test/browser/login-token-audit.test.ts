@@ -1,8 +1,8 @@
-import fs from 'node:fs';
 import path from 'node:path';
-import { type Browser, type BrowserContext, chromium, type Page } from 'playwright-core';
+import type { Browser, BrowserContext, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
 import { startTestServer, type TestServer } from '../support/server.js';
+import { HAS_CHROMIUM, launchChromium, SHOTS, skipWithoutChromium } from './support.js';
 
 /**
  * The web app end to end in Debian's chromium: sign in, create an API token (shown once),
@@ -10,11 +10,6 @@ import { startTestServer, type TestServer } from '../support/server.js';
  * Screenshots go to test-results/screenshots/ for a human to look at.
  */
 
-const CHROMIUM = '/usr/bin/chromium';
-const HAS_CHROMIUM = fs.existsSync(CHROMIUM);
-const SKIP_REASON = `browser test skipped: ${CHROMIUM} is missing (apt-get install -y chromium)`;
-const SHOTS = path.resolve('test-results', 'screenshots');
-const WEB_INDEX = path.resolve('dist', 'web', 'index.html');
 const TOKEN_NAME = 'browser test token';
 
 async function shot(page: Page, name: string): Promise<void> {
@@ -28,22 +23,8 @@ describe('web app in chromium', () => {
 
   beforeAll(async () => {
     if (!HAS_CHROMIUM) return;
-    if (!fs.existsSync(WEB_INDEX)) throw new Error(`${WEB_INDEX} is missing: build the web app first (npm run build)`);
-    fs.mkdirSync(SHOTS, { recursive: true });
     server = await startTestServer();
-    browser = await chromium.launch({
-      executablePath: CHROMIUM,
-      headless: true,
-      args: [
-        '--no-sandbox',
-        '--disable-gpu',
-        '--disable-background-networking',
-        '--disable-component-update',
-        '--disable-sync',
-        '--no-first-run',
-        '--disable-quic',
-      ],
-    });
+    browser = await launchChromium();
   });
 
   afterAll(async () => {
@@ -53,12 +34,7 @@ describe('web app in chromium', () => {
   });
 
   test('an admin signs in, creates an API token that is shown once, and finds token.create in the audit log', async (ctx) => {
-    if (!HAS_CHROMIUM) {
-      if (process.env.CI === 'true')
-        throw new Error(`CI=true but ${CHROMIUM} is missing: CI must run the browser tests`);
-      ctx.skip(SKIP_REASON);
-      return;
-    }
+    if (skipWithoutChromium(ctx)) return;
     if (!server || !browser) throw new Error('beforeAll did not start the server and the browser');
     const { url, adminEmail, adminPassword } = server;
 
