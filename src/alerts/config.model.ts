@@ -154,6 +154,8 @@ export const ReceiverSpecSchema = z
     webhooks: z.array(WebhookTargetSchema).max(20).default([]),
     slack: z.array(SlackTargetSchema).max(20).default([]),
     email: z.array(EmailTargetSchema).max(20).default([]),
+    /** Opens (or updates) an incident per alert group and pages through this escalation policy. */
+    escalationPolicy: ResourceNameSchema.optional(),
     description: z.string().max(1000).optional(),
   })
   .describe('A notification target; a receiver with no targets records notifications without sending them');

@@ -29,6 +29,21 @@ export interface CheckLookup {
 
 export type TargetRef = { type: 'webhook' | 'slack' | 'email'; index: number };
 
+/**
+ * A group notification for a receiver with an escalation policy, handed to the incidents module
+ * inside the flush transaction, so the incident and its first page commit with the notification.
+ */
+export interface GroupNotificationEvent {
+  groupId: string;
+  groupKey: string;
+  receiver: string;
+  policy: string;
+  notification: GroupNotification;
+  /** True when this is a repeat_interval re-notification of unchanged alerts. */
+  repeat: boolean;
+}
+export type GroupNotificationHook = (exec: Executor, e: GroupNotificationEvent) => Promise<void>;
+
 export function targetsOf(spec: ReceiverSpec | undefined): TargetRef[] {
   if (!spec) return [];
   return [
@@ -69,6 +84,13 @@ export class Dispatcher {
     private readonly logger: Logger,
     private readonly externalURL: () => string,
   ) {}
+
+  private readonly hooks: GroupNotificationHook[] = [];
+
+  /** Registers a hook for notifications of receivers with an escalation policy (the incidents module). */
+  onGroupNotification(fn: GroupNotificationHook): void {
+    this.hooks.push(fn);
+  }
 
   async flush(groupId: string, taskKey: string | null): Promise<void> {
     const cfg = await this.config.get();
@@ -128,7 +150,13 @@ export class Dispatcher {
         group_key: g.group_key,
         receiver: g.receiver,
         at: now,
-        status: targets.length ? 'pending' : spec ? 'no-targets' : 'no-receiver',
+        status: targets.length
+          ? 'pending'
+          : spec?.escalationPolicy
+            ? 'escalation'
+            : spec
+              ? 'no-targets'
+              : 'no-receiver',
         firing: notifiable.length,
         resolved: resolvedToSend.length,
         payload_json: JSON.stringify(payload),
@@ -144,6 +172,17 @@ export class Dispatcher {
           { notificationId: id, target: t },
           { idempotencyKey: `${DELIVER_TASK}:${id}:${t.type}:${t.index}`, exec: trx, maxAttempts: 12 },
         );
+      }
+      if (spec?.escalationPolicy) {
+        const e: GroupNotificationEvent = {
+          groupId: g.id,
+          groupKey: g.group_key,
+          receiver: g.receiver,
+          policy: spec.escalationPolicy,
+          notification: payload,
+          repeat: repeatDue && newFiring.length === 0 && resolvedToSend.length === 0,
+        };
+        for (const hook of this.hooks) await hook(trx, e);
       }
       lastNotifiedAt = now;
       nextNotified = new Set([...stillNotified, ...notifiable.map((v) => v.alert.id)]);

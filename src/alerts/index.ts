@@ -24,6 +24,8 @@ import { AlertPipeline, FLUSH_TASK } from './pipeline.js';
 
 export type { AlertEvent } from './alert.model.js';
 export type { AlertsService } from './alerts.service.js';
+export type { GroupNotification, NotifiedAlert } from './deliver/notification.js';
+export type { GroupNotificationEvent, GroupNotificationHook } from './dispatcher.js';
 export type { IntakeService } from './intake.service.js';
 
 export interface AlertsModule extends MainstayModule {

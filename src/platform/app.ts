@@ -6,6 +6,9 @@ import type { FastifyInstance } from 'fastify';
 import type { Logger } from 'pino';
 import { type AlertsModule, alertsModule } from '../alerts/index.js';
 import { type ChecksModule, checksModule } from '../checks/index.js';
+import { type IncidentsModule, incidentsModule } from '../incidents/index.js';
+import { type NotifyModule, notifyModule } from '../notify/index.js';
+import { type OncallModule, oncallModule } from '../oncall/index.js';
 import { type AccountsModule, accountsModule } from './accounts/index.js';
 import { auditMigrations } from './audit/audit.migrations.js';
 import { SYSTEM_ACTOR } from './audit/audit.model.js';
@@ -20,7 +23,7 @@ import type { AnyRoute } from './http/route.js';
 import { buildHttpServer } from './http/server.js';
 import { randomSecret } from './ids.js';
 import type { MainstayModule } from './module.js';
-import { queueMigrations, Worker, WorkQueue } from './queue/index.js';
+import { queueMigrations, type TaskHandler, Worker, WorkQueue } from './queue/index.js';
 import { ResourceService } from './resources/apply.service.js';
 import { ResourceRegistry } from './resources/registry.js';
 import { resourcesRoutes } from './resources/resources.routes.js';
@@ -56,6 +59,9 @@ export interface App {
   secretStore: SecretsModule['secrets'];
   checks: ChecksModule;
   alerts: AlertsModule;
+  notify: NotifyModule;
+  oncall: OncallModule;
+  incidents: IncidentsModule;
   /** Creates the first admin when there are no users; returns its login, or null. */
   bootstrapAdmin(): Promise<{ email: string; password: string; generated: boolean } | null>;
   /** Starts listening and background work; returns the base URL. */
@@ -107,7 +113,7 @@ export async function createApp(opts: AppOptions): Promise<App> {
     secrets: secretsMod.secrets,
     queue,
     checks,
-    externalUrl: () => (config.externalUrl ?? listenUrl).replace(/\/$/, ''),
+    externalUrl: () => externalUrl(),
     userAgent: `Mainstay/${VERSION}`,
     smtpUrl: config.smtpUrl,
     smtpFrom: config.smtpFrom,
@@ -115,7 +121,29 @@ export async function createApp(opts: AppOptions): Promise<App> {
     retentionDays: config.alertRetentionDays,
   });
 
-  // Later modules (oncall, incidents, notify, …) join this list.
+  const externalUrl = () => (config.externalUrl ?? listenUrl).replace(/\/$/, '');
+  const notify = notifyModule({
+    database,
+    clock,
+    logger,
+    audit,
+    box: secrets,
+    secrets: secretsMod.secrets,
+    queue,
+    userAgent: `Mainstay/${VERSION}`,
+    smtpUrl: config.smtpUrl,
+    smtpFrom: config.smtpFrom,
+  });
+  const oncall = oncallModule({
+    database,
+    clock,
+    audit,
+    box: secrets,
+    externalUrl,
+    channelExists: async (exec, name) => (await notify.service.channel(exec, name)) !== undefined,
+  });
+  const incidents = incidentsModule({ database, clock, logger, audit, queue, alerts, oncall, notify, externalUrl });
+
   const modules: MainstayModule[] = [
     { name: 'audit', migrations: auditMigrations },
     { name: 'queue', migrations: queueMigrations },
@@ -123,6 +151,9 @@ export async function createApp(opts: AppOptions): Promise<App> {
     secretsMod,
     checks,
     alerts,
+    notify,
+    oncall,
+    incidents,
   ];
   const migrationSets: MigrationSet[] = modules.map((m) => ({ module: m.name, migrations: m.migrations }));
   const applied = await migrate(database, migrationSets);
@@ -132,9 +163,22 @@ export async function createApp(opts: AppOptions): Promise<App> {
   for (const m of modules) for (const kind of m.resources ?? []) registry.register(kind);
   const resources = new ResourceService(database, registry);
 
-  const handlers = Object.assign({}, ...modules.map((m) => m.taskHandlers ?? {}));
+  const handlers: Record<string, TaskHandler> = Object.assign({}, ...modules.map((m) => m.taskHandlers ?? {}));
   // Tasks are mostly I/O (deliveries wait on other servers): enough slots that slow targets do not hold up flushes.
-  const worker = new Worker({ queue, handlers, clock, logger, metrics, concurrency: 32 });
+  const worker = new Worker({ queue, handlers, clock, logger, metrics, concurrency: 32, kinds: Object.keys(handlers) });
+  // Pages have their own worker and slots, and each channel type its own share of them: a slow or
+  // rate-limited chat API cannot delay an SMS or a webhook page (Grafana OnCall #4087).
+  const pageWorker = new Worker({
+    queue,
+    handlers: notify.pageHandlers,
+    clock,
+    logger,
+    metrics,
+    concurrency: 32,
+    kinds: Object.keys(notify.pageHandlers),
+    perKindLimit: 8,
+    retention: false,
+  });
 
   const routes: AnyRoute[] = [
     ...modules.flatMap((m) => m.routes ?? []),
@@ -184,6 +228,9 @@ export async function createApp(opts: AppOptions): Promise<App> {
     secretStore: secretsMod.secrets,
     checks,
     alerts,
+    notify,
+    oncall,
+    incidents,
     async bootstrapAdmin() {
       if (await accounts.users.hasAnyUser()) return null;
       const email = config.adminEmail ?? 'admin@mainstay.local';
@@ -208,14 +255,17 @@ export async function createApp(opts: AppOptions): Promise<App> {
       for (const m of modules) await m.start?.();
       const address = await http.listen({ host: config.host, port: config.port });
       listenUrl = address;
-      if (config.worker) worker.start();
+      if (config.worker) {
+        worker.start();
+        pageWorker.start();
+      }
       return address;
     },
     async close() {
       if (closed) return;
       closed = true;
       await http.close();
-      await worker.stop();
+      await Promise.all([worker.stop(), pageWorker.stop()]);
       for (const m of [...modules].reverse()) await m.stop?.();
       await database.close();
     },

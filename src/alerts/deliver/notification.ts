@@ -1,5 +1,8 @@
 import { sortedLabels } from '../alert.model.js';
 
+/** The outcome of one attempt: one definition for every outbound sender, the platform's. */
+export type { DeliveryResult } from '../../platform/outbound/delivery-result.js';
+
 /**
  * One group notification, shaped after Alertmanager's webhook payload version 4 so receivers written
  * for Alertmanager work unchanged; the webhook, Slack and email deliveries all render it.
@@ -39,21 +42,6 @@ export interface GroupNotification {
   externalURL: string;
   /** Alerts of the group left out before this notification was built. */
   truncatedAlerts: number;
-}
-
-/** The outcome of one attempt; failures are data, a delivery never throws. */
-export interface DeliveryResult {
-  ok: boolean;
-  /** Worth another attempt later (network, timeout, 408/429/5xx, SMTP 4yz). */
-  retryable: boolean;
-  /** HTTP status, or the SMTP reply code for email. */
-  statusCode?: number;
-  latencyMs: number;
-  error?: string;
-  /** The first 1 KiB of the response body (the last SMTP reply for email). */
-  response?: string;
-  /** From Retry-After on 429/503: wait at least this long before the next attempt. */
-  retryAfterMs?: number;
 }
 
 /** Alertmanager webhook payload version 4 (`notify/webhook.Message` embedding `template.Data`). */

@@ -1,6 +1,6 @@
+import { postJson } from '../../platform/outbound/http-post.js';
 import { sortedLabels } from '../alert.model.js';
 import type { SlackTarget } from '../config.model.js';
-import { postJson } from './http-post.js';
 import { clip, type DeliveryResult, type GroupNotification, type NotifiedAlert, subjectOf } from './notification.js';
 import type { HttpDeliveryOptions } from './webhook.js';
 

@@ -1,5 +1,5 @@
+import { postJson } from '../../platform/outbound/http-post.js';
 import type { WebhookTarget } from '../config.model.js';
-import { postJson } from './http-post.js';
 import { alertmanagerPayload, type DeliveryResult, type GroupNotification } from './notification.js';
 
 export interface HttpDeliveryOptions {

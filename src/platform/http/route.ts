@@ -58,6 +58,11 @@ export interface RouteSpec<P = unknown, Q = unknown, B = unknown, R = unknown> {
     body: unknown;
     headers?: Record<string, string>;
   };
+  /**
+   * A check that depends on the path (whose resource is this?), run after `access` and before the
+   * body is validated, so a caller who may not touch the resource learns nothing from a 400.
+   */
+  authorize?(ctx: { params: P; principal: Principal }): Promise<void> | void;
   handler(ctx: RouteContext<P, Q, B>): Promise<R>;
 }
 

@@ -166,6 +166,7 @@ function registerRoute(app: FastifyInstance, route: AnyRoute, opts: HttpServerOp
         }
       }
       const params = route.params ? parseOrThrow(route.params, request.params, 'path parameters') : undefined;
+      if (route.authorize) await route.authorize({ params, principal });
       const query = route.query ? parseOrThrow(route.query, request.query ?? {}, 'query parameters') : undefined;
       const body = route.body ? parseOrThrow(route.body, request.body, 'body') : undefined;
       const result = await route.handler({

@@ -193,7 +193,7 @@ export class WorkQueue {
    * FOR UPDATE SKIP LOCKED so concurrent claimers split the rows instead of queueing behind each
    * other; SQLite has a single writer, so the plain statement is already exclusive.
    */
-  async claim(limit: number, kinds?: string[]): Promise<Task[]> {
+  async claim(limit: number, kinds?: readonly string[]): Promise<Task[]> {
     if (limit <= 0 || (kinds && kinds.length === 0)) return [];
     const now = this.clock.now();
     const db = this.db;
@@ -206,7 +206,7 @@ export class WorkQueue {
       .orderBy('run_at')
       .orderBy('id')
       .limit(Math.floor(limit));
-    if (kinds) due = due.where('kind', 'in', kinds);
+    if (kinds) due = due.where('kind', 'in', [...kinds]);
     if (this.database.engine === 'postgres') due = due.forUpdate().skipLocked();
     const rows = await db
       .updateTable('queue_tasks')
@@ -269,7 +269,10 @@ export class WorkQueue {
     // attempts is part of the lease check and max_attempts never changes, so deciding here is the
     // same as deciding in SQL.
     const dead = task.attempts >= task.maxAttempts;
-    const runAt = now + retryDelayMs(task.attempts, this.backoff, this.random);
+    // A failure may say when to come back (a channel's Retry-After): never sooner than that.
+    const after = (error as { retryAfterMs?: unknown } | null)?.retryAfterMs;
+    const backoff = retryDelayMs(task.attempts, this.backoff, this.random);
+    const runAt = now + (typeof after === 'number' && after > backoff ? Math.min(after, this.backoff.maxMs) : backoff);
     const result = await this.leased(task)
       .set(
         dead
@@ -350,14 +353,16 @@ export class WorkQueue {
    * When the next pending task can next be claimed: its run_at, or the end of its lease while one is
    * held. Undefined when nothing is pending. A worker sleeps until then when that beats its poll.
    */
-  async nextDueAt(): Promise<number | undefined> {
-    const row = await this.db
+  async nextDueAt(kinds?: readonly string[]): Promise<number | undefined> {
+    if (kinds && kinds.length === 0) return undefined;
+    let q = this.db
       .selectFrom('queue_tasks')
       .select(
         sql<number | null>`min(case when lease_expires_at > run_at then lease_expires_at else run_at end)`.as('next'),
       )
-      .where('state', '=', 'pending')
-      .executeTakeFirst();
+      .where('state', '=', 'pending');
+    if (kinds) q = q.where('kind', 'in', [...kinds]);
+    const row = await q.executeTakeFirst();
     return row?.next === null || row?.next === undefined ? undefined : Number(row.next);
   }
 

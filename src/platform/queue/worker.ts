@@ -25,6 +25,13 @@ export interface WorkerOptions {
   pollMs?: number;
   /** Periodic cleanup of finished tasks while started; `false` to leave it to someone else. */
   retention?: RetentionOptions | false;
+  /**
+   * Claim only tasks of these kinds (default: every kind). Two workers with disjoint kinds share one
+   * queue without sharing slots, which is how pages stay clear of slow bulk deliveries.
+   */
+  kinds?: readonly string[];
+  /** At most this many tasks of one kind at once, so one slow kind cannot take every slot. */
+  perKindLimit?: number;
 }
 
 const HOUR = 3_600_000;
@@ -43,6 +50,9 @@ export class Worker {
   private readonly concurrency: number;
   private readonly pollMs: number;
   private readonly retention: Required<RetentionOptions> | undefined;
+  private readonly kinds: string[] | undefined;
+  private readonly perKindLimit: number | undefined;
+  private readonly inFlightByKind = new Map<string, number>();
 
   private readonly inFlight = new Set<Promise<void>>();
   /** Claims run one at a time so two of them cannot both fill the same free slots. */
@@ -67,6 +77,9 @@ export class Worker {
       options.retention === false
         ? undefined
         : { doneMs: 24 * HOUR, deadMs: 7 * 24 * HOUR, everyMs: HOUR, ...options.retention };
+    this.kinds = options.kinds ? [...options.kinds] : undefined;
+    this.perKindLimit = options.perKindLimit === undefined ? undefined : Math.max(1, Math.floor(options.perKindLimit));
+    if (this.perKindLimit !== undefined && !this.kinds) throw new Error('perKindLimit needs the list of kinds');
   }
 
   /** Starts polling. Idempotent. */
@@ -109,12 +122,14 @@ export class Worker {
       if (fromLoop && !this.running) return 0;
       const free = this.concurrency - this.inFlight.size;
       if (free <= 0) return 0;
-      const tasks = await this.queue.claim(free);
+      const tasks = await this.claimFor(free);
       for (const task of tasks) {
+        this.inFlightByKind.set(task.kind, (this.inFlightByKind.get(task.kind) ?? 0) + 1);
         const run: Promise<void> = this.run(task)
           .catch((err) => this.logger.error({ err, taskId: task.id }, 'task runner failed'))
           .finally(() => {
             this.inFlight.delete(run);
+            this.inFlightByKind.set(task.kind, (this.inFlightByKind.get(task.kind) ?? 1) - 1);
             if (this.running) this.tick();
           });
         this.inFlight.add(run);
@@ -123,6 +138,17 @@ export class Worker {
     });
     this.claimChain = next.catch(() => {});
     return next;
+  }
+
+  /** Claims up to `free` tasks within this worker's kinds and per-kind limit. */
+  private async claimFor(free: number): Promise<Task[]> {
+    if (this.perKindLimit === undefined || !this.kinds) return this.queue.claim(free, this.kinds);
+    const tasks: Task[] = [];
+    for (const kind of this.kinds) {
+      const room = Math.min(free - tasks.length, this.perKindLimit - (this.inFlightByKind.get(kind) ?? 0));
+      if (room > 0) tasks.push(...(await this.queue.claim(room, [kind])));
+    }
+    return tasks;
   }
 
   /** Looks at the queue now, or right after the pass in progress. */
@@ -153,7 +179,7 @@ export class Worker {
       // Sleep until the next known task (or lease expiry) when that is sooner than a poll. Something
       // already due but not claimed (slots full, rows locked by another process) waits for a handler
       // to finish or for the poll, rather than spinning.
-      const next = await this.queue.nextDueAt();
+      const next = await this.queue.nextDueAt(this.kinds);
       at = this.clock.now() + this.pollMs;
       if (next !== undefined && next > this.clock.now()) at = Math.min(at, next);
     } catch (err) {

@@ -12,6 +12,11 @@ export const LabelsSchema = z.record(
   z.string().max(1024),
 );
 
+/** Names of configuration kinds that other resources refer to (schedules, policies, channels…). */
+export const ResourceNameSchema = z
+  .string()
+  .regex(/^[a-z0-9]([a-z0-9_.-]{0,251}[a-z0-9])?$/, 'lowercase letters, digits, _ . -, at most 253 characters');
+
 export const MetadataSchema = z.strictObject({
   name: z.string().min(1, 'must not be empty').max(253),
   labels: LabelsSchema.optional(),

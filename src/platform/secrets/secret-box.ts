@@ -1,4 +1,4 @@
-import { createCipheriv, createDecipheriv, createHash, randomBytes } from 'node:crypto';
+import { createCipheriv, createDecipheriv, createHash, createHmac, randomBytes } from 'node:crypto';
 import fs from 'node:fs';
 import path from 'node:path';
 import { InputError } from '../errors.js';
@@ -45,6 +45,14 @@ export class SecretBox {
     decipher.setAAD(Buffer.from(`${VERSION}:${keyId}`));
     decipher.setAuthTag(Buffer.from(tag, 'base64url'));
     return Buffer.concat([decipher.update(Buffer.from(ct, 'base64url')), decipher.final()]).toString('utf8');
+  }
+
+  /**
+   * A 32-byte key for one purpose (signing action links, feed URLs…), derived from the secret key so
+   * instances sharing the key agree, and a key leaked for one purpose says nothing about the others.
+   */
+  derive(purpose: string): Buffer {
+    return createHmac('sha256', this.key).update(`mainstay:${purpose}`).digest();
   }
 
   static isSealed(value: string): boolean {

@@ -1,11 +1,11 @@
 import net, { type AddressInfo, type Socket } from 'node:net';
 import { performance } from 'node:perf_hooks';
 import { afterEach, describe, expect, it } from 'vitest';
+import { mimePart, type RecordingSmtp, recordingSmtp, smtpReply } from '../../../../test/support/smtp-server.js';
 import { type EmailTarget, EmailTargetSchema } from '../../config.model.js';
 import { deliverEmail } from '../email.js';
 import { alert, notification } from './support/fixtures.js';
 import { closedPort } from './support/http-server.js';
-import { mimePart, type RecordingSmtp, recordingSmtp, smtpReply } from './support/smtp-server.js';
 
 const FROM = 'Mainstay <alerts@mainstay.example>';
 const SETTLE_SLACK_MS = 400;

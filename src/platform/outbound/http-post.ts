@@ -1,19 +1,19 @@
 import { performance } from 'node:perf_hooks';
-import type { DeliveryResult } from './notification.js';
+import { type DeliveryResult, RESPONSE_EXCERPT_BYTES } from './delivery-result.js';
 
 /**
- * One JSON POST for the webhook and Slack deliveries, on Node's fetch (undici). Redirects are not
+ * One POST to a third party (webhooks, chat and SMS APIs) on Node's fetch (undici). Redirects are not
  * followed: fetch would turn a 301/302 POST into a GET and carry the custom headers (often a token)
  * to wherever the Location points, so a 3xx is reported as a failure to fix the URL.
  */
 
-export const RESPONSE_EXCERPT_BYTES = 1024;
-
 export interface PostOptions {
-  /** Set first, so a target's own headers may not replace them. */
-  fixedHeaders: Record<string, string>;
+  /** Set last, so neither a target's headers nor `contentType` may replace them. */
+  fixedHeaders?: Record<string, string> | undefined;
   /** Defaults, then the target's headers; a later name replaces an earlier one, case-insensitively. */
-  headers: Record<string, string>;
+  headers?: Record<string, string> | undefined;
+  /** The body's media type, set after `headers` and before `fixedHeaders`; default `application/json`. */
+  contentType?: string | undefined;
   timeoutSeconds: number;
   signal?: AbortSignal | undefined;
 }
@@ -61,7 +61,7 @@ function describe(err: unknown): { message: string; code: string | undefined } {
   return { message: code && !text.includes(code) ? `${code}: ${text}` : text, code };
 }
 
-/** POSTs `body` to `url`; never throws. */
+/** POSTs `body` (JSON unless `contentType` says otherwise) to `url`; never throws. */
 export async function postJson(url: string, body: string, opts: PostOptions): Promise<DeliveryResult> {
   const t0 = performance.now();
   const took = () => Math.round(performance.now() - t0);
@@ -74,12 +74,16 @@ export async function postJson(url: string, body: string, opts: PostOptions): Pr
   });
 
   if (!URL.canParse(url) || !/^https?:$/.test(new URL(url).protocol)) return fail(false, 'the URL is not http(s)');
+  // fetch refuses credentials in the URL, and its error would quote them: say so without the URL.
+  if (new URL(url).username || new URL(url).password)
+    return fail(false, 'the URL carries user:password@; send credentials in an Authorization header instead');
   let headers: Headers;
   try {
     headers = new Headers();
     // set(), not the constructor: a target's `user-agent` replaces the default `User-Agent` instead of joining it.
-    for (const [name, value] of Object.entries(opts.headers)) headers.set(name, value);
-    for (const [name, value] of Object.entries(opts.fixedHeaders)) headers.set(name, value);
+    for (const [name, value] of Object.entries(opts.headers ?? {})) headers.set(name, value);
+    headers.set('Content-Type', opts.contentType ?? 'application/json');
+    for (const [name, value] of Object.entries(opts.fixedHeaders ?? {})) headers.set(name, value);
   } catch (err) {
     return fail(false, `invalid header: ${(err as Error).message}`);
   }
@@ -113,5 +117,13 @@ export async function postJson(url: string, body: string, opts: PostOptions): Pr
     statusCode,
     response,
     ...(retryAfterMs === undefined ? {} : { retryAfterMs }),
+  });
+}
+
+/** POSTs `fields` as `application/x-www-form-urlencoded` (Twilio's API); never throws. */
+export function postForm(url: string, fields: Record<string, string>, opts: PostOptions): Promise<DeliveryResult> {
+  return postJson(url, new URLSearchParams(fields).toString(), {
+    ...opts,
+    contentType: 'application/x-www-form-urlencoded',
   });
 }

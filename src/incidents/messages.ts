@@ -1,0 +1,90 @@
+import type { ActionLinks, ChannelMessage } from '../notify/index.js';
+import type { IncidentRow } from './incident.store.js';
+
+/** Signed links in notifications stay valid this long (a page read the next morning still works). */
+export const LINK_TTL_MS = 24 * 3_600_000;
+
+export interface MessageContext {
+  links: ActionLinks;
+  externalUrl: () => string;
+  now: number;
+}
+
+export function incidentUrl(base: string, inc: Pick<IncidentRow, 'number'>): string {
+  return `${base}/incidents/${inc.number}`;
+}
+
+export function actionUrl(ctx: MessageContext, incidentId: string, action: 'acknowledge' | 'resolve'): string {
+  const token = ctx.links.sign({ incidentId, action, expiresAt: ctx.now + LINK_TTL_MS });
+  return `${ctx.externalUrl()}/a/${token}`;
+}
+
+/** The message every channel renders for an incident event. */
+export function incidentMessage(
+  ctx: MessageContext,
+  inc: IncidentRow,
+  event: ChannelMessage['event'],
+  opts: {
+    id: string;
+    alerts: { total: number; firing: number };
+    summaries?: string[];
+    recipient?: { user: string; name: string };
+  },
+): ChannelMessage {
+  const base = ctx.externalUrl();
+  const open = inc.status !== 'resolved';
+  const verb =
+    event === 'incident.acknowledged'
+      ? `Acknowledged by ${inc.acknowledged_by ?? 'someone'}`
+      : event === 'incident.resolved'
+        ? `Resolved by ${inc.resolved_by ?? 'someone'}`
+        : event === 'incident.escalated'
+          ? 'Escalated: nobody acknowledged yet'
+          : 'Triggered';
+  const lines = [
+    `${verb}. ${inc.urgency === 'high' ? 'High' : 'Low'} urgency${inc.service ? `, service ${inc.service}` : ''}.`,
+    ...(opts.summaries ?? []).slice(0, 5).map((s) => `• ${s}`),
+    ...(opts.alerts.total ? [`${opts.alerts.firing} of ${opts.alerts.total} alert(s) firing.`] : []),
+  ];
+  return {
+    id: opts.id,
+    event,
+    at: new Date(ctx.now).toISOString(),
+    title: `[${inc.severity}] #${inc.number} ${inc.title}`,
+    text: lines.join('\n'),
+    incident: {
+      id: inc.id,
+      number: Number(inc.number),
+      title: inc.title,
+      severity: inc.severity,
+      urgency: inc.urgency as 'high' | 'low',
+      status: inc.status as 'triggered' | 'acknowledged' | 'resolved',
+      ...(inc.service ? { service: inc.service } : {}),
+      url: incidentUrl(base, inc),
+      labels: JSON.parse(inc.labels_json),
+      alerts: opts.alerts.total,
+    },
+    links: {
+      view: incidentUrl(base, inc),
+      ...(open && inc.status !== 'acknowledged' ? { acknowledge: actionUrl(ctx, inc.id, 'acknowledge') } : {}),
+      ...(open ? { resolve: actionUrl(ctx, inc.id, 'resolve') } : {}),
+    },
+    ...(opts.recipient ? { recipient: opts.recipient } : {}),
+  };
+}
+
+/** Alert `severity` label → incident severity; the highest of the group wins. */
+export function severityOf(labels: Record<string, string>[]): 'SEV1' | 'SEV2' | 'SEV3' | 'SEV4' | 'SEV5' {
+  const rank = (v: string | undefined): number => {
+    const s = (v ?? '').toLowerCase();
+    const m = /^sev([1-5])$/.exec(s);
+    if (m) return Number(m[1]);
+    if (s === 'critical' || s === 'page' || s === 'p1') return 1;
+    if (s === 'error' || s === 'high' || s === 'major' || s === 'p2') return 2;
+    if (s === 'warning' || s === 'medium' || s === 'minor' || s === 'p3') return 3;
+    if (s === 'info' || s === 'low' || s === 'p4') return 4;
+    return 3;
+  };
+  const best = Math.min(...labels.map((l) => rank(l.severity ?? l.sev)), 5);
+  return `SEV${best}` as 'SEV1';
+}

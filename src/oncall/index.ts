@@ -1,0 +1,41 @@
+import type { AuditStore } from '../platform/audit/audit.store.js';
+import type { Clock } from '../platform/clock.js';
+import type { Database, Executor } from '../platform/db/database.js';
+import type { MainstayModule } from '../platform/module.js';
+import { configTable } from '../platform/resources/config-table.js';
+import type { SecretBox } from '../platform/secrets/secret-box.js';
+import { oncallMigrations } from './migrations/2026-11-22-oncall.js';
+import { oncallKinds } from './oncall.resources.js';
+import { oncallRoutes } from './oncall.routes.js';
+import { OncallService } from './oncall.service.js';
+
+export type { EscalationPolicySpec, EscalationTarget, SupportHours } from './escalation.model.js';
+export type { OnCall, ShiftView } from './oncall.model.js';
+export type { LevelTargets, OncallService, PagedUser } from './oncall.service.js';
+export type { ScheduleSpec, Shift } from './schedule/index.js';
+
+export interface OncallModule extends MainstayModule {
+  service: OncallService;
+}
+
+export interface OncallDeps {
+  database: Database;
+  clock: Clock;
+  audit: AuditStore;
+  box: SecretBox;
+  externalUrl: () => string;
+  channelExists: (exec: Executor, name: string) => Promise<boolean>;
+}
+
+/** Schedules, rotations, overrides, swaps, escalation policies and "who is on call". */
+export function oncallModule(deps: OncallDeps): OncallModule {
+  const table = configTable('oncall_config');
+  const service = new OncallService(deps.database, deps.clock, deps.audit, deps.box, table);
+  return {
+    name: 'oncall',
+    migrations: oncallMigrations,
+    routes: oncallRoutes(service, { now: () => deps.clock.now(), externalUrl: deps.externalUrl }),
+    resources: oncallKinds(table, { clock: deps.clock, audit: deps.audit, channelExists: deps.channelExists }),
+    service,
+  };
+}
