@@ -6,6 +6,8 @@ import { registerAlerts } from './commands/alerts.js';
 import { registerApply } from './commands/apply.js';
 import { registerAuth } from './commands/auth.js';
 import { registerChecks } from './commands/checks.js';
+import { registerIncidents } from './commands/incidents.js';
+import { registerOncall } from './commands/oncall.js';
 import { registerResources } from './commands/resources.js';
 import { registerSecrets } from './commands/secrets.js';
 import { registerServe } from './commands/serve.js';
@@ -40,6 +42,8 @@ export function buildProgram(ctx: CliContext): Command {
   registerChecks(program, ctx);
   registerSecrets(program, ctx);
   registerAlerts(program, ctx);
+  registerOncall(program, ctx);
+  registerIncidents(program, ctx);
   return program;
 }
 

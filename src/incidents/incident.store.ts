@@ -1,6 +1,6 @@
 import { type Kysely, sql } from 'kysely';
 import type { Executor } from '../platform/db/database.js';
-import { newId } from '../platform/ids.js';
+import { monotonicId } from '../platform/ids.js';
 import type { IncidentsTables } from './incident.tables.js';
 
 export type IncidentRow = IncidentsTables['incidents'];
@@ -127,7 +127,7 @@ export const incidentStore = {
       .insertInto('incident_timeline')
       .values(
         entries.map((e, i) => ({
-          id: newId(at + i),
+          id: monotonicId(at),
           incident_id: incidentId,
           at,
           type: e.type,

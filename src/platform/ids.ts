@@ -18,3 +18,29 @@ export function newId(nowMs: number = Date.now()): string {
 export function randomSecret(bytes = 32): string {
   return randomBytes(bytes).toString('base64url');
 }
+
+let lastMs = 0;
+let counter = 0;
+
+/**
+ * Like `newId`, but strictly increasing within this process even for ids made in the same
+ * millisecond (RFC 9562 §6.2 method 1: a 12-bit counter in rand_a), for rows whose order is their
+ * meaning, such as timeline entries written one after another in one transaction.
+ */
+export function monotonicId(nowMs: number = Date.now()): string {
+  if (nowMs > lastMs) {
+    lastMs = nowMs;
+    counter = 0;
+  } else if (++counter > 0xfff) {
+    lastMs += 1;
+    counter = 0;
+  }
+  const bytes = randomBytes(16);
+  const ts = BigInt(lastMs);
+  for (let i = 0; i < 6; i++) bytes[i] = Number((ts >> BigInt(8 * (5 - i))) & 0xffn);
+  bytes[6] = 0x70 | ((counter >> 8) & 0x0f);
+  bytes[7] = counter & 0xff;
+  bytes[8] = ((bytes[8] ?? 0) & 0x3f) | 0x80;
+  const hex = bytes.toString('hex');
+  return `${hex.slice(0, 8)}-${hex.slice(8, 12)}-${hex.slice(12, 16)}-${hex.slice(16, 20)}-${hex.slice(20)}`;
+}

@@ -23,7 +23,10 @@ describe.each(engines())('queue worker on %s', (engine) => {
   let queue: WorkQueue;
   let metrics: Metrics;
   let worker: Worker | undefined;
-  const makeWorker = (handlers: Record<string, TaskHandler>, opts: { concurrency?: number; pollMs?: number } = {}) => {
+  const makeWorker = (
+    handlers: Record<string, TaskHandler>,
+    opts: { concurrency?: number; pollMs?: number; kinds?: string[]; perKindLimit?: number } = {},
+  ) => {
     worker = new Worker({ queue, handlers, clock, logger, metrics, retention: false, ...opts });
     return worker;
   };
@@ -69,6 +72,48 @@ describe.each(engines())('queue worker on %s', (engine) => {
     // Both started 2 s after they fell due.
     expect(text).toContain('mainstay_queue_task_latency_seconds_sum{kind="notify.send"} 4');
     expect(text).toContain('mainstay_queue_task_duration_seconds_count{kind="notify.send",outcome="done"} 2');
+  });
+
+  it('a worker with kinds claims only those; a per-kind limit keeps one slow kind from taking every slot', async () => {
+    const gates = { slow: deferred(), fast: deferred() };
+    const started: string[] = [];
+    const w = makeWorker(
+      {
+        'page.slow': async (t) => {
+          started.push(`slow${(t.payload as { n: number }).n}`);
+          await gates.slow.promise;
+        },
+        'page.fast': async (t) => {
+          started.push(`fast${(t.payload as { n: number }).n}`);
+          await gates.fast.promise;
+        },
+      },
+      { concurrency: 10, kinds: ['page.slow', 'page.fast'], perKindLimit: 2 },
+    );
+    for (let n = 0; n < 5; n++) await queue.enqueue('page.slow', { n });
+    await queue.enqueue('page.fast', { n: 0 });
+    const other = await queue.enqueue('bulk', {});
+    const done = w.runOnce();
+    await new Promise((r) => setTimeout(r, 50));
+    // Two slow ones hold their share; the fast page still got a slot although five slow ones were due first.
+    expect(started.filter((s) => s.startsWith('slow'))).toHaveLength(2);
+    expect(started).toContain('fast0');
+    gates.fast.resolve();
+    gates.slow.resolve();
+    await done;
+    expect(started.filter((s) => s.startsWith('slow'))).toHaveLength(5);
+    expect((await queue.get(other.id))?.state).toBe('pending');
+  });
+
+  it('a failure that says when to come back (Retry-After) is not retried sooner', async () => {
+    const w = makeWorker({
+      limited: async () => {
+        throw Object.assign(new Error('429'), { retryAfterMs: 120 * SECOND });
+      },
+    });
+    const t = await queue.enqueue('limited', {});
+    await w.runOnce();
+    expect((await queue.get(t.id))?.runAt).toBe(clock.now() + 120 * SECOND);
   });
 
   it('a throwing handler is retried with backoff and ends dead with its error kept', async () => {
