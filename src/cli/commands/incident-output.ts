@@ -67,7 +67,7 @@ export function parseSeverityFlag(value: string, flag = '--severity'): Severity[
 /** An incident reference: `#42`, `42` or an id; what the API takes in `/incidents/:id`. */
 export function parseIncidentRef(value: string): string {
   const ref = value.trim().replace(/^#(?=\d+$)/, '');
-  if (!ref || ref.length > 64 || /[\s/]/.test(ref))
+  if (!ref || ref.length > 64 || /[\s/#?]/.test(ref))
     throw new UsageError(`${JSON.stringify(value)} is not an incident number or id`, {
       hint: 'e.g. 42 or #42 (mainstay incidents ls lists them)',
     });

@@ -3,7 +3,7 @@ import { UsageError } from '../errors.js';
 /** Instants given on the command line, and times shown in a zone, for the on-call and incident commands. */
 
 // As the server's InstantSchema (oncall.model.ts): the offset is required.
-const INSTANT = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}(:\d{2}(\.\d+)?)?(Z|[+-]\d{2}:\d{2})$/i;
+const INSTANT = /^(\d{4}-\d{2}-\d{2}T\d{2}:\d{2})(:\d{2}(\.\d+)?)?(Z|([+-])(\d{2}):(\d{2}))$/i;
 const LOCAL = /^\d{4}-\d{2}-\d{2}([T ]\d{2}:\d{2}(:\d{2}(\.\d+)?)?)?$/i;
 const DURATION = /^(\d+[wdhm])+$/;
 const UNIT_MS: Record<string, number> = { w: 7 * 86_400_000, d: 86_400_000, h: 3_600_000, m: 60_000 };
@@ -15,7 +15,16 @@ const UNIT_MS: Record<string, number> = { w: 7 * 86_400_000, d: 86_400_000, h: 3
 export function parseInstant(value: string, what: string, example = '2026-03-08T07:30-05:00'): string {
   const v = value.trim();
   const ms = Date.parse(v);
-  if (INSTANT.test(v) && !Number.isNaN(ms)) return new Date(ms).toISOString();
+  const m = INSTANT.exec(v);
+  if (m && !Number.isNaN(ms)) {
+    const offset = m[5] ? (m[5] === '-' ? -1 : 1) * (Number(m[6]) * 60 + Number(m[7])) : 0;
+    // Date.parse rolls 2026-02-30 over to March 2: a date or time that does not exist is a typo.
+    const wall = new Date(ms + offset * 60_000).toISOString().slice(0, 16);
+    if (wall === m[1]?.toUpperCase()) return new Date(ms).toISOString();
+    throw new UsageError(`${what}: ${JSON.stringify(value)} is not a date and time that exists`, {
+      hint: `e.g. ${example}`,
+    });
+  }
   const local = LOCAL.test(v);
   throw new UsageError(
     `${what} must be an ISO 8601 time with an offset, not ${JSON.stringify(value)}${local ? ' (a local time without a zone)' : ''}`,

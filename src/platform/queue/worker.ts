@@ -53,6 +53,8 @@ export class Worker {
   private readonly kinds: string[] | undefined;
   private readonly perKindLimit: number | undefined;
   private readonly inFlightByKind = new Map<string, number>();
+  /** Handlers finished so far (runOnce uses it to tell "nothing due" from "just freed a slot"). */
+  private finished = 0;
 
   private readonly inFlight = new Set<Promise<void>>();
   /** Claims run one at a time so two of them cannot both fill the same free slots. */
@@ -109,9 +111,13 @@ export class Worker {
   async runOnce(): Promise<number> {
     let ran = 0;
     for (;;) {
+      const finishedBefore = this.finished;
       const started = await this.claimAndStart();
       ran += started;
-      if (started === 0 && this.inFlight.size === 0) return ran;
+      // With a per-kind limit, a claim that found its kinds full may race their handlers finishing:
+      // only stop when nothing finished while we looked.
+      if (started === 0 && this.inFlight.size === 0 && this.finished === finishedBefore) return ran;
+      if (started === 0 && this.inFlight.size === 0) continue;
       // Nothing due right now, or every slot busy: wait for a handler, then look again.
       if (started === 0 || this.inFlight.size >= this.concurrency) await Promise.race(this.inFlight);
     }
@@ -129,6 +135,7 @@ export class Worker {
           .catch((err) => this.logger.error({ err, taskId: task.id }, 'task runner failed'))
           .finally(() => {
             this.inFlight.delete(run);
+            this.finished++;
             this.inFlightByKind.set(task.kind, (this.inFlightByKind.get(task.kind) ?? 1) - 1);
             if (this.running) this.tick();
           });

@@ -59,8 +59,8 @@ export function offsetMs(zone: string, ms: number): number {
 }
 
 /**
- * The instant a wall-clock time in `zone` names. In a DST gap (02:30 on a spring-forward night)
- * this is the instant one offset later; in an overlap, the earlier of the two.
+ * The instant a wall-clock time in `zone` names. A time that falls in a DST gap or overlap maps to
+ * one of the instants around it; midnight, which the calendar uses, is such a time in only a few zones.
  */
 export function fromWallClock(zone: string, y: number, mo: number, d: number, h = 0, mi = 0): number {
   const utc = Date.UTC(y, mo - 1, d, h, mi);
