@@ -42,16 +42,16 @@
 //   --dist=DIR                   run DIR/server/cli/main.js instead of the repo's dist/ (A/B of a patched
 //                                build; DIR needs node_modules and a package.json with "type": "module"
 //                                reachable above it)
-import { fork, spawn, spawnSync } from 'node:child_process';
+import { spawnSync } from 'node:child_process';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { cpuWindow, freePort, loadavg, log, memoryMiB, round, sleep, waitFor, waitQuiet } from './alerts/procs.mjs';
-import { loadProfile, monotonicUs, summariseProfile } from './alerts/profile.mjs';
+import { createHarness } from './alerts/harness.mjs';
+import { cpuWindow, loadavg, log, memoryMiB, round, sleep, waitQuiet } from './alerts/procs.mjs';
+import { loadProfile, summariseProfile } from './alerts/profile.mjs';
 
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
-const here = path.join(root, 'bench', 'alerts');
 
 // ---------------------------------------------------------------- options
 
@@ -92,137 +92,25 @@ const cfg = {
   dist: path.resolve(flags.get('dist') ?? path.join(root, 'dist')),
 };
 const BENCH_DB = 'mainstay_bench';
-const AM_BIN = '/usr/bin/prometheus-alertmanager';
 const P99_TARGET_MS = 10;
 
 // ---------------------------------------------------------------- process bookkeeping
 
 const tmp = fs.mkdtempSync(path.join(os.tmpdir(), 'mainstay-alerts-bench-'));
-const children = new Set();
-let cleaned = false;
-function cleanup() {
-  if (cleaned) return;
-  cleaned = true;
-  for (const c of children) {
-    try {
-      c.kill('SIGKILL');
-    } catch {}
-  }
-  if (!cfg.keep) fs.rmSync(tmp, { recursive: true, force: true });
-}
-process.on('exit', cleanup);
-for (const sig of ['SIGINT', 'SIGTERM']) {
-  process.on(sig, () => {
-    log(`${sig}: stopping`);
-    cleanup();
-    process.exit(130);
-  });
-}
-
-function track(child, name) {
-  children.add(child);
-  child.on('exit', (code, signal) => {
-    children.delete(child);
-    if (!child.expectedExit) log(`${name} exited unexpectedly (code ${code}, signal ${signal})`);
-  });
-  return child;
-}
-
-async function stopChild(child, timeoutMs = 30000) {
-  if (!child || child.exitCode !== null || child.signalCode !== null) return;
-  child.expectedExit = true;
-  const exited = new Promise((resolve) => child.once('exit', resolve));
-  child.kill('SIGTERM');
-  const t = setTimeout(() => child.kill('SIGKILL'), timeoutMs);
-  await exited;
-  clearTimeout(t);
-}
-
-// ---------------------------------------------------------------- the driver (load generator + webhook recorder)
-
-const driver = track(
-  fork(path.join(here, 'driver.mjs'), [], { stdio: ['ignore', 'inherit', 'inherit', 'ipc'] }),
-  'driver',
-);
-let callId = 0;
-function call(msg) {
-  return new Promise((resolve, reject) => {
-    const id = ++callId;
-    const onMsg = (m) => {
-      if (m.id !== id) return;
-      driver.off('message', onMsg);
-      if (m.ok) resolve(m);
-      else reject(new Error(`driver: ${m.error}`));
-    };
-    driver.on('message', onMsg);
-    driver.send({ ...msg, id });
-  });
-}
+const {
+  driver,
+  call,
+  stopChild,
+  startMainstay,
+  span,
+  api,
+  doc,
+  ensureAlertmanager,
+  spawnAlertmanager,
+  alertmanagerVersion,
+} = createHarness({ tmp, keep: cfg.keep, cpuProf: cfg.cpuProf, dist: cfg.dist });
 
 // ---------------------------------------------------------------- Mainstay
-
-const ADMIN = { email: 'bench@example.com', password: 'bench-password-1234' };
-
-async function startMainstay(name, { databaseUrl } = {}) {
-  const port = await freePort();
-  const dataDir = path.join(tmp, `data-${name}`);
-  const profDir = cfg.cpuProf ? fs.mkdtempSync(path.join(os.tmpdir(), `mainstay-alerts-prof-${name}-`)) : undefined;
-  const nodeArgs = profDir ? ['--cpu-prof', `--cpu-prof-dir=${profDir}`] : [];
-  const env = {
-    ...process.env,
-    MAINSTAY_ADMIN_EMAIL: ADMIN.email,
-    MAINSTAY_ADMIN_PASSWORD: ADMIN.password,
-    MAINSTAY_LOG_LEVEL: 'warn',
-  };
-  delete env.MAINSTAY_DATABASE_URL;
-  if (databaseUrl) env.MAINSTAY_DATABASE_URL = databaseUrl;
-  const child = track(
-    spawn(
-      process.execPath,
-      [...nodeArgs, path.join(cfg.dist, 'server/cli/main.js'), 'serve', '--port', String(port), '--data-dir', dataDir],
-      { cwd: tmp, env, stdio: ['ignore', 'ignore', 'pipe'] },
-    ),
-    `mainstay serve (${name})`,
-  );
-  const stderr = [];
-  child.stderr.on('data', (d) => {
-    if (stderr.length < 200) stderr.push(String(d));
-  });
-  const base = `http://127.0.0.1:${port}`;
-  await waitFor(`${base}/readyz`);
-  const r = await fetch(`${base}/api/v1/auth/token`, {
-    method: 'POST',
-    headers: { 'content-type': 'application/json' },
-    body: JSON.stringify({ ...ADMIN, name: 'bench', scope: 'admin' }),
-  });
-  if (r.status !== 201) throw new Error(`token: ${r.status} ${await r.text()}`);
-  const { token } = await r.json();
-  log(`mainstay (${name}) serving ${base}, pid ${child.pid}${databaseUrl ? ', PostgreSQL' : ', SQLite'}`);
-  return { name, child, pid: child.pid, port, base, token, dataDir, profDir, stderr, windows: {} };
-}
-
-/** Marks the start (then the end) of a span of the serve process's CPU profile. */
-function span(ms, name) {
-  ms.windows[name] ??= [];
-  ms.windows[name].push(monotonicUs());
-}
-
-async function api(ms, method, url, body) {
-  const r = await fetch(`${ms.base}${url}`, {
-    method,
-    headers: { authorization: `Bearer ${ms.token}`, ...(body ? { 'content-type': 'application/json' } : {}) },
-    body: body ? JSON.stringify(body) : undefined,
-    signal: AbortSignal.timeout(300000),
-  });
-  const text = await r.text();
-  if (!r.ok) throw new Error(`${method} ${url}: ${r.status} ${text.slice(0, 500)}`);
-  return text;
-}
-
-const doc = (kind, name, spec) => ({
-  source: `bench:${kind}/${name}`,
-  document: { apiVersion: 'mainstay/v1', kind, metadata: { name }, spec },
-});
 
 /** Integration + webhook Receiver + the root Route; returns the integration key. */
 async function configure(ms, { integration, type, hookUrl, route }) {
@@ -290,27 +178,9 @@ function postgresPids() {
 
 // ---------------------------------------------------------------- Alertmanager
 
-function ensureAlertmanager() {
-  if (fs.existsSync(AM_BIN)) return true;
-  if (process.getuid?.() === 0) {
-    log('installing prometheus-alertmanager (apt-get)');
-    const r = spawnSync('apt-get', ['install', '-y', 'prometheus-alertmanager'], {
-      stdio: ['ignore', 'ignore', 'inherit'],
-      env: { ...process.env, DEBIAN_FRONTEND: 'noninteractive' },
-    });
-    if (r.status === 0 && fs.existsSync(AM_BIN)) return true;
-  }
-  log(`${AM_BIN} is missing: run \`sudo apt-get install -y prometheus-alertmanager\`; skipping Alertmanager`);
-  return false;
-}
-
 async function startAlertmanager(name, { hookUrl, groupBy, groupWait, groupInterval }) {
-  const port = await freePort();
-  const dir = path.join(tmp, `am-${name}`);
-  fs.mkdirSync(dir, { recursive: true });
-  const config = path.join(dir, 'alertmanager.yml');
-  fs.writeFileSync(
-    config,
+  return spawnAlertmanager(
+    name,
     [
       'route:',
       '  receiver: bench',
@@ -326,33 +196,6 @@ async function startAlertmanager(name, { hookUrl, groupBy, groupWait, groupInter
       '',
     ].join('\n'),
   );
-  const child = track(
-    spawn(
-      AM_BIN,
-      [
-        `--config.file=${config}`,
-        `--storage.path=${dir}`,
-        `--web.listen-address=127.0.0.1:${port}`,
-        '--cluster.listen-address=',
-        '--log.level=warn',
-      ],
-      { stdio: ['ignore', 'ignore', 'pipe'] },
-    ),
-    `alertmanager (${name})`,
-  );
-  const stderr = [];
-  child.stderr.on('data', (d) => {
-    if (stderr.length < 200) stderr.push(String(d));
-  });
-  const base = `http://127.0.0.1:${port}`;
-  await waitFor(`${base}/-/ready`);
-  log(`alertmanager (${name}) serving ${base}, pid ${child.pid}`);
-  return { name, child, pid: child.pid, port, base, stderr };
-}
-
-function alertmanagerVersion() {
-  const r = spawnSync(AM_BIN, ['--version'], { encoding: 'utf8' });
-  return (r.stdout || r.stderr).split('\n')[0].trim();
 }
 
 // ---------------------------------------------------------------- phase: PagerDuty intake

@@ -32,7 +32,10 @@ function startWebhook() {
       hook.lastAt = now;
       try {
         const body = JSON.parse(buf.toString('utf8'));
-        for (const a of body.alerts ?? []) {
+        // Alertmanager webhook payloads carry alerts[]; Mainstay's incident pages carry the incident
+        // with the group's common labels (with group_by ['...'], the alert's own labels).
+        const carried = body.alerts ?? (body.incident ? [{ labels: body.incident.labels }] : []);
+        for (const a of carried) {
           hook.alerts++;
           const seq = a.labels?.seq;
           if (seq === undefined) continue;
@@ -85,7 +88,13 @@ function amSeqMaker(t, o) {
       const seq = seqNext++;
       seqs.push(seq);
       alerts.push({
-        labels: { alertname: 'BenchDelivery', seq: String(seq), instance: `host-${seq % 1000}`, job: 'bench' },
+        labels: {
+          alertname: 'BenchDelivery',
+          seq: String(seq),
+          instance: `host-${seq % 1000}`,
+          job: 'bench',
+          ...(o.extraLabels ?? {}),
+        },
         annotations: { summary: `delivery probe ${seq}` },
         generatorURL: 'http://prometheus.example/graph',
       });
@@ -104,8 +113,10 @@ function amPopulationMaker(t, o) {
   return (i) => {
     const alerts = [];
     for (let j = 0; j < o.batch; j++) {
-      const n = o.start + i * o.batch + j;
-      if (n >= o.start + o.alerts) break;
+      // `cycle`: go round the population again (repeats of known alerts) instead of stopping at its end.
+      const k = i * o.batch + j;
+      if (!o.cycle && k >= o.alerts) break;
+      const n = o.start + (k % o.alerts);
       alerts.push({
         labels: {
           alertname: `BenchAlert${n % 100}`,

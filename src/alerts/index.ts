@@ -187,8 +187,9 @@ export function alertsModule(deps: AlertsDeps): AlertsModule {
     resources: alertKinds({ clock: deps.clock, audit: deps.audit, box: deps.box, secrets: deps.secrets, cache }),
     taskHandlers: {
       [FLUSH_TASK]: async (task) => {
+        const scheduled = deps.queue.scheduledCount;
         await dispatcher.flush((task.payload as { groupId: string }).groupId, task.idempotencyKey);
-        deps.queue.wake();
+        if (deps.queue.scheduledCount !== scheduled) deps.queue.wake();
       },
       [DELIVER_TASK]: (task, ctx) => deliverer.run(task, ctx),
     },

@@ -9,6 +9,8 @@ export const ShiftViewSchema = z.object({
   end: z.iso.datetime(),
   source: z.enum(['layer', 'override', 'swap']),
   layer: z.number().int().optional(),
+  /** Name of the layer, for shifts from a layer. */
+  layerName: z.string().optional(),
   ref: z.string().optional(),
 });
 export type ShiftView = z.infer<typeof ShiftViewSchema>;
@@ -51,11 +53,14 @@ export const InstantSchema = z
   .trim()
   .transform((s, ctx) => {
     // An instant must say its offset: a bare local time would silently mean the server's zone.
-    const ms = /^\d{10,16}$/.test(s)
-      ? Number(s)
-      : /^\d{4}-\d\d-\d\dT\d\d:\d\d(:\d\d(\.\d+)?)?(Z|[+-]\d\d:\d\d)$/i.test(s)
-        ? Date.parse(s)
-        : Number.NaN;
+    const m = /^(\d{4})-(\d\d)-(\d\d)T(\d\d):(\d\d)(:\d\d(\.\d+)?)?(Z|[+-]\d\d:\d\d)$/i.exec(s);
+    // Date.parse rolls 2026-02-30 over to March 2: a date that does not exist is an error, not another day.
+    const real =
+      m !== null &&
+      Number(m[4]) < 24 &&
+      Number(m[5]) < 60 &&
+      new Date(Date.UTC(Number(m[1]), Number(m[2]) - 1, Number(m[3]))).getUTCDate() === Number(m[3]);
+    const ms = /^\d{10,16}$/.test(s) ? Number(s) : real ? Date.parse(s) : Number.NaN;
     if (!Number.isFinite(ms)) {
       ctx.addIssue({ code: 'custom', message: 'an instant with an offset, e.g. 2026-03-08T07:30-05:00 or …Z' });
       return z.NEVER;

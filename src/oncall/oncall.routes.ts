@@ -62,7 +62,7 @@ export function oncallRoutes(svc: OncallService, deps: { now: () => number; exte
       tags: ['oncall'],
       access: 'viewer',
       query: AtQuery.extend({
-        limit: z.coerce.number().int().min(1).max(200).default(50),
+        limit: z.coerce.number().int().min(1).max(500).default(50),
         offset: z.coerce.number().int().min(0).default(0),
       }),
       response: pageSchema(OnCallSchema),

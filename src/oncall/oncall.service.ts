@@ -106,8 +106,10 @@ export class OncallService {
     return out;
   }
 
-  private view(s: Shift, names: Map<string, string>): ShiftView {
+  private view(s: Shift, names: Map<string, string>, spec?: ScheduleSpec): ShiftView {
+    const layerName = s.layer === undefined ? undefined : spec?.layers[s.layer]?.name;
     return {
+      ...(layerName === undefined ? {} : { layerName }),
       user: s.user,
       name: names.get(s.user) ?? null,
       start: iso(s.start),
@@ -133,8 +135,8 @@ export class OncallService {
       schedule: name,
       timeZone: spec.timeZone,
       at: iso(at),
-      onCall: cur ? this.view(cur, names) : null,
-      next: next ? this.view(next, names) : null,
+      onCall: cur ? this.view(cur, names, spec) : null,
+      next: next ? this.view(next, names, spec) : null,
     };
   }
 
@@ -157,8 +159,8 @@ export class OncallService {
       timeZone: spec.timeZone,
       from: iso(from),
       to: iso(to),
-      final: final.map((x) => this.view(x, names)),
-      layers: layers.map((l) => ({ name: l.name, shifts: l.shifts.map((x) => this.view(x, names)) })),
+      final: final.map((x) => this.view(x, names, spec)),
+      layers: layers.map((l) => ({ name: l.name, shifts: l.shifts.map((x) => this.view(x, names, spec)) })),
       overrides: o.map((r) => ({
         id: r.id,
         user: r.user_email,
@@ -181,11 +183,12 @@ export class OncallService {
   async shiftsOf(email: string, from: number, to: number): Promise<(ShiftView & { schedule: string })[]> {
     const db = this.database.db;
     const out: (ShiftView & { schedule: string })[] = [];
+    if (!(await usersStore.byEmail(db, email))) throw new NotFoundError(`no user ${email}`);
     const names = await this.names(db, [email]);
     for (const e of await this.table.list<ScheduleSpec>(db, 'Schedule')) {
       const extras = await this.extras(db, e.name, from, to);
       for (const s of guard(() => finalTimeline(e.spec, extras, from, to)))
-        if (s.user === email) out.push({ schedule: e.name, ...this.view(s, names) });
+        if (s.user === email) out.push({ schedule: e.name, ...this.view(s, names, e.spec) });
     }
     return out.sort((a, b) => a.start.localeCompare(b.start));
   }
@@ -414,7 +417,9 @@ export class OncallService {
         out.unreached.push(`schedule:${t.schedule} does not exist`);
         return;
       }
-      const shift = onCallAt(e.spec, await this.extras(exec, t.schedule, at - 40 * DAY, at + DAY), at);
+      // Only who holds `at` matters here, not the extent of their shift: a one-millisecond timeline
+      // answers that without searching for the shift's ends (long for a one-person rotation).
+      const shift = finalTimeline(e.spec, await this.extras(exec, t.schedule, at, at + 1), at, at + 1)[0];
       if (!shift) out.unreached.push(`schedule:${t.schedule} has nobody on call now`);
       else await add(shift.user, `schedule:${t.schedule}`);
       return;
@@ -460,11 +465,13 @@ function guard<T>(fn: () => T): T {
   try {
     return fn();
   } catch (err) {
-    if (err instanceof RangeError)
+    if (err instanceof RangeError) {
+      const reversed = /before it starts/.test(err.message);
       throw new InputError(err.message, {
-        fields: [{ path: 'to', message: err.message }],
-        hint: 'ask for a shorter range',
+        fields: [{ path: reversed ? 'from' : 'to', message: err.message }],
+        hint: reversed ? 'give a `from` before `to`' : 'ask for a shorter range',
       });
+    }
     throw err;
   }
 }

@@ -119,12 +119,12 @@ describe.each(engines())('mainstay oncall CLI against a real server on %s', (eng
     const r = await cli(['oncall', 'at', 'primary', at]);
     expect(r.code, r.stderr).toBe(0);
     expect(r.stdout).toContain('schedule: primary (America/New_York)\n');
-    expect(r.stdout).toMatch(new RegExp(`^at:\\s+${escape(shown)}$`, 'm'));
-    expect(r.stdout).toMatch(new RegExp(`^on call:\\s+${escape(who)}$`, 'm'));
-    expect(r.stdout).toMatch(new RegExp(`^shift:\\s+${escape(shift)}$`, 'm'));
+    expect(r.stdout).toMatch(new RegExp(`^at:\\s+${reEscape(shown)}$`, 'm'));
+    expect(r.stdout).toMatch(new RegExp(`^on call:\\s+${reEscape(who)}$`, 'm'));
+    expect(r.stdout).toMatch(new RegExp(`^shift:\\s+${reEscape(shift)}$`, 'm'));
     expect(r.stdout).toMatch(new RegExp(`^length:\\s+${length}$`, 'm'));
     expect(r.stdout).toMatch(/^source:\s+layer 0$/m);
-    expect(r.stdout).toMatch(new RegExp(`^next:\\s+${escape(next)}$`, 'm'));
+    expect(r.stdout).toMatch(new RegExp(`^next:\\s+${reEscape(next)}$`, 'm'));
   });
 
   it('oncall at -o json answers what the API answers, in UTC', async () => {
@@ -179,12 +179,12 @@ describe.each(engines())('mainstay oncall CLI against a real server on %s', (eng
     const override = await cli(['oncall', 'override', 'primary', '--user', other, '--for', '1h', '--reason', 'cover']);
     expect(override.code, override.stderr).toBe(0);
     expect(override.stdout).toMatch(
-      new RegExp(`^override \\S+ on primary: ${escape(other)} from \\S+ \\S+ to \\S+ \\S+ \\(1h\\)$`, 'm'),
+      new RegExp(`^override \\S+ on primary: ${reEscape(other)} from \\S+ \\S+ to \\S+ \\S+ \\(1h\\)$`, 'm'),
     );
-    expect(override.stdout).toMatch(new RegExp(`^on call then: .*<${escape(other)}>$`, 'm'));
+    expect(override.stdout).toMatch(new RegExp(`^on call then: .*<${reEscape(other)}>$`, 'm'));
     const now = await cli(['oncall', 'now', 'primary']);
     expect(now.code, now.stderr).toBe(0);
-    expect(now.stdout).toMatch(new RegExp(`^on call:\\s+.*<${escape(other)}>$`, 'm'));
+    expect(now.stdout).toMatch(new RegExp(`^on call:\\s+.*<${reEscape(other)}>$`, 'm'));
     expect(now.stdout).toMatch(/^length:\s+1h$/m);
     expect(now.stdout).toMatch(/^source:\s+override$/m);
   });
@@ -278,6 +278,9 @@ describe.each(engines())('mainstay oncall CLI against a real server on %s', (eng
     ]);
     expect(reversed.code).toBe(2);
     expect(reversed.stderr).toMatch(/--to must be after --from/);
+    const past = await cli(['oncall', 'timeline', 'primary', '--to', '2026-03-01T00:00Z']);
+    expect(past.code).toBe(2);
+    expect(past.stderr).toMatch(/^hint: give --from as well$/m);
   });
 
   it('oncall shifts shows your own shifts in your time zone', async () => {
@@ -324,6 +327,6 @@ describe.each(engines())('mainstay oncall CLI against a real server on %s', (eng
   });
 });
 
-function escape(s: string): string {
+function reEscape(s: string): string {
   return s.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
 }

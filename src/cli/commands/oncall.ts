@@ -31,6 +31,8 @@ function parseRange(opts: RangeOptions): { from?: string; to?: string } {
   const from = opts.from === undefined ? undefined : parseInstant(opts.from, '--from');
   const to = opts.to === undefined ? undefined : parseInstant(opts.to, '--to');
   if (from && to && Date.parse(to) <= Date.parse(from)) throw new UsageError('--to must be after --from');
+  if (to && !from && Date.parse(to) <= Date.now())
+    throw new UsageError('--to must be after --from, which is now when not given', { hint: 'give --from as well' });
   return { ...(from ? { from } : {}), ...(to ? { to } : {}) };
 }
 

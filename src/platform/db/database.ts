@@ -61,7 +61,10 @@ function openSqlite(file: string, log: ((e: LogEvent) => void) | undefined): Dat
   handle.pragma('synchronous = FULL');
   handle.pragma('foreign_keys = ON');
   handle.pragma('busy_timeout = 5000');
-  const db: Db = new Kysely({ dialect: new SqliteDialect({ database: handle }), ...(log ? { log } : {}) });
+  const db: Db = new Kysely({
+    dialect: new SqliteDialect({ database: cachedStatements(handle) }),
+    ...(log ? { log } : {}),
+  });
   return {
     engine: 'sqlite',
     schema: undefined,
@@ -76,6 +79,39 @@ function openSqlite(file: string, log: ((e: LogEvent) => void) | undefined): Dat
     },
     close: once(() => db.destroy()),
   };
+}
+
+const STATEMENT_CACHE = 500;
+
+/**
+ * Kysely's SQLite driver prepares every query anew; preparing was an eighth of the CPU of a busy
+ * server. Queries are built from a bounded set of shapes, so prepared statements are kept by SQL
+ * text (least recently used out past 500). Reuse is safe: a statement runs to completion
+ * synchronously (`all`/`run`); the driver's `iterate` (streaming) is not used by Mainstay, and a
+ * streamed statement would be uncached anyway because `iterate` marks it busy only while it runs.
+ */
+function cachedStatements(handle: SQLite.Database): SQLite.Database {
+  const cache = new Map<string, SQLite.Statement>();
+  return new Proxy(handle, {
+    get(target, prop, receiver) {
+      if (prop !== 'prepare') {
+        const v = Reflect.get(target, prop, receiver);
+        return typeof v === 'function' ? v.bind(target) : v;
+      }
+      return (text: string) => {
+        let stmt = cache.get(text);
+        if (stmt && !stmt.busy) {
+          cache.delete(text);
+          cache.set(text, stmt);
+          return stmt;
+        }
+        stmt = target.prepare(text);
+        cache.set(text, stmt);
+        if (cache.size > STATEMENT_CACHE) cache.delete(cache.keys().next().value as string);
+        return stmt;
+      };
+    },
+  });
 }
 
 /** Closing twice (app shutdown, then a test's cleanup) is harmless. */

@@ -86,7 +86,12 @@ export class WorkQueue {
   private readonly backoff: BackoffOptions;
   private readonly defaultMaxAttempts: number;
   private readonly random: () => number;
-  private readonly listeners = new Set<(runAt: number) => void>();
+  private readonly listeners = new Set<(runAt: number, kind: string | undefined) => void>();
+  /**
+   * Tasks this object has scheduled so far (created or retried). A caller that enqueues inside its
+   * own transaction compares it before and after to know whether a wake-up after the commit is needed.
+   */
+  scheduledCount = 0;
 
   constructor(options: WorkQueueOptions) {
     this.database = options.database;
@@ -116,7 +121,7 @@ export class WorkQueue {
    * A task enqueued inside a caller's transaction is announced before that transaction commits; a
    * worker that looks too early finds nothing and sees it at its next poll.
    */
-  onScheduled(listener: (runAt: number) => void): () => void {
+  onScheduled(listener: (runAt: number, kind: string | undefined) => void): () => void {
     this.listeners.add(listener);
     return () => this.listeners.delete(listener);
   }
@@ -126,12 +131,13 @@ export class WorkQueue {
    * inside their own transaction call it after the commit, so a worker on another connection
    * (PostgreSQL) does not look before the task is visible and then sleep until its next poll.
    */
-  wake(runAt: number = this.clock.now()): void {
-    this.announce(runAt);
+  wake(runAt: number = this.clock.now(), kind?: string): void {
+    this.announce(runAt, kind);
   }
 
-  private announce(runAt: number): void {
-    for (const listener of this.listeners) listener(runAt);
+  private announce(runAt: number, kind?: string): void {
+    this.scheduledCount++;
+    for (const listener of this.listeners) listener(runAt, kind);
   }
 
   async enqueue(kind: string, payload: unknown, opts: EnqueueOptions = {}): Promise<{ id: string; created: boolean }> {
@@ -173,7 +179,7 @@ export class WorkQueue {
         .returning('id')
         .executeTakeFirst();
       if (inserted) {
-        this.announce(runAt);
+        this.announce(runAt, kind);
         return { id: inserted.id, created: true };
       }
       if (key === null) break;
@@ -282,7 +288,7 @@ export class WorkQueue {
       .executeTakeFirst();
     const outcome: FailOutcome = Number(result.numUpdatedRows) !== 1 ? 'lost' : dead ? 'dead' : 'retry';
     this.metrics?.queueTasks.inc({ kind: task.kind, outcome });
-    if (outcome === 'retry') this.announce(runAt);
+    if (outcome === 'retry') this.announce(runAt, task.kind);
     return outcome;
   }
 

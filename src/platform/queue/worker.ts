@@ -88,7 +88,11 @@ export class Worker {
   start(): void {
     if (this.running) return;
     this.running = true;
-    this.unsubscribe = this.queue.onScheduled((runAt) => this.wakeAt(runAt));
+    this.unsubscribe = this.queue.onScheduled((runAt, kind) => {
+      // Another worker's kind (bulk work for the page worker, pages for the main one): not ours to look at.
+      if (kind !== undefined && this.kinds && !this.kinds.includes(kind)) return;
+      this.wakeAt(runAt);
+    });
     this.tick();
   }
 
@@ -150,12 +154,13 @@ export class Worker {
   /** Claims up to `free` tasks within this worker's kinds and per-kind limit. */
   private async claimFor(free: number): Promise<Task[]> {
     if (this.perKindLimit === undefined || !this.kinds) return this.queue.claim(free, this.kinds);
-    const tasks: Task[] = [];
-    for (const kind of this.kinds) {
-      const room = Math.min(free - tasks.length, this.perKindLimit - (this.inFlightByKind.get(kind) ?? 0));
-      if (room > 0) tasks.push(...(await this.queue.claim(room, [kind])));
-    }
-    return tasks;
+    // One claim over the kinds that have room, at most as many as the fullest of them can still take:
+    // one query in the common case, and never over a kind's limit.
+    const limit = this.perKindLimit;
+    const open = this.kinds.filter((k) => (this.inFlightByKind.get(k) ?? 0) < limit);
+    if (!open.length) return [];
+    const room = Math.min(free, ...open.map((k) => limit - (this.inFlightByKind.get(k) ?? 0)));
+    return this.queue.claim(room, open);
   }
 
   /** Looks at the queue now, or right after the pass in progress. */
