@@ -94,7 +94,7 @@ export class Dispatcher {
 
   async flush(groupId: string, taskKey: string | null): Promise<void> {
     const cfg = await this.config.get();
-    await this.database.transaction(async (trx) => {
+    await this.database.relaxedTransaction(async (trx) => {
       const g = await groupStore.get(trx, groupId);
       if (!g) return;
       if (taskKey !== null && g.flush_key === taskKey) {

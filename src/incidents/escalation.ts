@@ -52,7 +52,7 @@ export class Escalator {
 
   async onTask(task: Task): Promise<void> {
     const ref = task.payload as StepRef;
-    await this.d.database.transaction((trx) => this.step(trx, ref));
+    await this.d.database.relaxedTransaction((trx) => this.step(trx, ref));
     this.d.queue.wake();
   }
 
@@ -216,6 +216,33 @@ export class Escalator {
     await incidentStore.record(exec, inc.id, now, log);
   }
 
+  /**
+   * A low-urgency incident raised to high urgency stops waiting for support hours: the step it waits
+   * for (already due) runs now. A step not yet due runs at its time anyway, now at high urgency.
+   */
+  async urgencyRaised(exec: Executor, inc: IncidentRow): Promise<void> {
+    if (!inc.policy || inc.status !== 'triggered') return;
+    const spec = await this.d.oncall.policy(exec, inc.policy);
+    if (!spec?.supportHours) return;
+    const run = Number(inc.escalation_run);
+    const last = (await incidentStore.steps(exec, inc.id)).filter((s) => Number(s.run) === run).at(-1);
+    const ref = last
+      ? nextStep(spec, { run, cycle: Number(last.cycle), level: Number(last.level) })
+      : { run, cycle: 0, level: 0 };
+    const now = this.d.clock.now();
+    const due = last ? Number(last.at) + (spec.levels[Number(last.level)]?.escalateAfterMinutes ?? 30) * 60_000 : now;
+    if (!ref || due > now) return;
+    await this.d.queue.enqueue(
+      ESCALATE_TASK,
+      { incidentId: inc.id, ...ref },
+      {
+        exec,
+        runAt: now,
+        idempotencyKey: `${ESCALATE_TASK}:${inc.id}:${ref.run}:${ref.cycle}:${ref.level}:raised:${now}`,
+      },
+    );
+  }
+
   /** After an acknowledgement: re-escalate if it is not resolved within the policy's ack timeout. */
   async armAckTimeout(exec: Executor, inc: IncidentRow, spec: EscalationPolicySpec | undefined): Promise<void> {
     if (!spec?.ackTimeoutMinutes) return;
@@ -233,7 +260,7 @@ export class Escalator {
 
   async onAckTimeout(task: Task): Promise<void> {
     const { incidentId, ackSeq } = task.payload as { incidentId: string; ackSeq: number };
-    await this.d.database.transaction(async (trx) => {
+    await this.d.database.relaxedTransaction(async (trx) => {
       const inc = await incidentStore.getForUpdate(trx, incidentId, this.d.database.engine);
       if (!inc || inc.status !== 'acknowledged' || Number(inc.ack_seq) !== ackSeq) return;
       const now = this.d.clock.now();

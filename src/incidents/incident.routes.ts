@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { DeliverySchema } from '../notify/index.js';
 import { PageQuerySchema, pageSchema } from '../platform/http/pagination.js';
 import { type AnyRoute, defineRoute } from '../platform/http/route.js';
 import {
@@ -44,7 +45,6 @@ const StatsRow = z.object({
   mttaSeconds: z.number().nullable(),
   mttrSeconds: z.number().nullable(),
 });
-const DeliveryView = z.object({}).passthrough();
 
 /** REST API of incidents: lifecycle, timeline, linked alerts, deliveries, notes, roles, responders, stats. */
 export function incidentRoutes(
@@ -125,9 +125,9 @@ export function incidentRoutes(
       tags: ['incidents'],
       access: 'viewer',
       params: Ref,
-      query: PageQuerySchema,
+      query: PageQuerySchema.extend({ limit: z.coerce.number().int().min(1).max(500).default(200) }),
       response: pageSchema(TimelineEntrySchema),
-      handler: ({ params, query }) => svc.timeline(params.id, { ...query, limit: query.limit ?? 200 }),
+      handler: ({ params, query }) => svc.timeline(params.id, query),
     }),
     defineRoute({
       method: 'GET',
@@ -146,7 +146,7 @@ export function incidentRoutes(
       tags: ['incidents'],
       access: 'viewer',
       params: Ref,
-      response: z.array(DeliveryView),
+      response: z.array(DeliverySchema),
       handler: ({ params }) => svc.deliveries(params.id),
     }),
     defineRoute({

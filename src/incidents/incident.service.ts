@@ -35,6 +35,9 @@ export function actorLabel(a: Actor): string {
   return `${a.via === 'token' ? 'token' : 'user'}:${a.name}`;
 }
 
+/** An actor label as people read it: `user:ann@x` → `ann@x`, `link:acknowledge` → `a signed link`. */
+const shown = (by: string) => (by.startsWith('link:') ? 'a signed link' : by.replace(/^(user|token):/, ''));
+
 /** The incident lifecycle: create, acknowledge, resolve, reopen, notes, roles, responders, stats. */
 export class IncidentsService {
   constructor(private readonly d: IncidentsServiceDeps) {}
@@ -227,6 +230,8 @@ export class IncidentsService {
       }
       await incidentStore.update(trx, inc.id, changes);
       await incidentStore.record(trx, inc.id, now, log);
+      if (inc.urgency === 'low' && changes.urgency === 'high')
+        await this.d.escalator.urgencyRaised(trx, { ...inc, ...changes } as IncidentRow);
       await this.d.audit.record(trx, actor, {
         action: 'incidents.update',
         resourceType: 'Incident',
@@ -236,6 +241,7 @@ export class IncidentsService {
       });
       return inc.id;
     });
+    this.d.queue.wake();
     return this.get(id);
   }
 
@@ -281,7 +287,7 @@ export class IncidentsService {
           escalation_next_at: null,
           updated_at: now,
         });
-        log.push({ type: 'acknowledged', actor: by, message: `acknowledged by ${by}` });
+        log.push({ type: 'acknowledged', actor: by, message: `acknowledged by ${shown(by)}` });
         await this.d.escalator.armAckTimeout(
           trx,
           next,
@@ -298,7 +304,7 @@ export class IncidentsService {
           escalation_next_at: null,
           updated_at: now,
         });
-        log.push({ type: 'resolved', actor: by, message: reason ?? `resolved by ${by}` });
+        log.push({ type: 'resolved', actor: by, message: reason ?? `resolved by ${shown(by)}` });
       } else {
         if (from !== 'resolved') return inc.id;
         const key = inc.group_key && inc.receiver ? `${inc.receiver}|${inc.group_key}` : null;
@@ -322,7 +328,7 @@ export class IncidentsService {
           escalation_level: 0,
           updated_at: now,
         });
-        log.push({ type: 'reopened', actor: by, message: `reopened by ${by}` });
+        log.push({ type: 'reopened', actor: by, message: `reopened by ${shown(by)}` });
       }
       log.push({
         type: 'status.changed',
@@ -343,8 +349,12 @@ export class IncidentsService {
           resourceId: inc.id,
           resourceName: `#${inc.number}`,
         });
-      if (action === 'reopen') await this.d.escalator.start(trx, next);
-      else await this.tellChannels(trx, next, action === 'acknowledge' ? 'incident.acknowledged' : 'incident.resolved');
+      if (action === 'reopen') {
+        // The policy's channels heard it resolved; they hear it is open again.
+        await this.tellChannels(trx, next, 'incident.triggered');
+        await this.d.escalator.start(trx, next);
+      } else
+        await this.tellChannels(trx, next, action === 'acknowledge' ? 'incident.acknowledged' : 'incident.resolved');
       return inc.id;
     };
     const id = exec ? await run(exec) : await this.d.database.transaction(run);
@@ -445,6 +455,13 @@ export class IncidentsService {
             };
           }),
         );
+        if (!plan.length)
+          log.push({
+            type: 'notification.failed',
+            actor: actorLabel(actor),
+            message: `${email} has no contact methods; nobody could reach them`,
+            details: { user: email, via: 'responder' },
+          });
         for (const p of plan)
           log.push({
             type: 'notification.scheduled',

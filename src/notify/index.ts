@@ -15,7 +15,7 @@ import { NotifyService, PAGE_TASKS, SEND_TASK } from './notify.service.js';
 
 export type { ChannelSpec } from './channel.model.js';
 export type { ChannelMessage } from './channels/index.js';
-export type { Delivery } from './contact.model.js';
+export { type Delivery, DeliverySchema } from './contact.model.js';
 export { ActionLinks, type LinkAction, type LinkCheck, type LinkClaims } from './links.js';
 export type { DeliveryEvent, DeliveryListener, DeliveryRequest, NotifyService } from './notify.service.js';
 export { PAGE_TASKS, SEND_TASK } from './notify.service.js';

@@ -97,7 +97,8 @@ export class NotifyService {
 
   /** Throws unless `p` may manage the contact methods of `userId` (their own, or anyone's as an admin). */
   mayManage(p: Principal, userId: string, write = true): string {
-    const id = userId === 'me' ? p.userId : userId;
+    const id =
+      userId === 'me' || (p.email !== null && userId.toLowerCase() === p.email.toLowerCase()) ? p.userId : userId;
     if (!id) throw new NotAllowedError('sign in as a user to manage contact methods');
     const admin = p.globalRole === 'admin' && (p.via !== 'token' || p.ceiling === 'admin');
     if (id !== p.userId && !admin)
@@ -107,9 +108,12 @@ export class NotifyService {
 
   private async userFor(p: Principal, userId: string, write: boolean): Promise<string> {
     const id = this.mayManage(p, userId, write);
-    const user = await usersStore.byId(this.o.database.db, id);
+    // `:userId` may be the id or the email (as the shifts API takes it).
+    const user = id.includes('@')
+      ? await usersStore.byEmail(this.o.database.db, id.toLowerCase())
+      : await usersStore.byId(this.o.database.db, id);
     if (!user) throw new NotFoundError(`no user ${userId}`);
-    return id;
+    return user.id;
   }
 
   private async view(exec: Executor, r: ContactRow): Promise<ContactMethod> {
@@ -345,7 +349,7 @@ export class NotifyService {
       updated_at: now,
       delivered_at: result.ok ? now : null,
     };
-    await this.o.database.transaction(async (trx) => {
+    await this.o.database.relaxedTransaction(async (trx) => {
       // A cancel that raced the send keeps its word only when nothing went out.
       const current = await deliveryStore.get(trx, deliveryId);
       if (current?.status === 'cancelled' && !result.ok) return;
@@ -400,7 +404,15 @@ export class NotifyService {
   }
 
   async deliveriesOf(exec: Executor, incidentId: string): Promise<Delivery[]> {
-    const rows = await deliveryStore.query(exec, { incidentId }).selectAll().orderBy('created_at').limit(500).execute();
+    const rows = await deliveryStore
+      .query(exec, { incidentId })
+      .selectAll()
+      // Pages scheduled together (one step, several rules) come out in the order they go out.
+      .orderBy('created_at')
+      .orderBy('run_at')
+      .orderBy('id')
+      .limit(500)
+      .execute();
     return rows.map((r) => toDelivery(r as DeliveryRow));
   }
 }

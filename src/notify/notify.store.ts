@@ -81,6 +81,8 @@ export const deliveryStore = {
       .selectFrom('notify_deliveries')
       .selectAll()
       .where('incident_id', '=', incidentId)
+      // Pages go to people; a channel post (a team's room told of the trigger) still goes out.
+      .where('user_id', 'is not', null)
       .where('status', 'in', ['scheduled', 'retrying'])
       .where('event', 'in', ['incident.triggered', 'incident.escalated', 'incident.reminder'])
       .execute();

@@ -48,6 +48,8 @@ export const overrideStore = {
   async deleteSchedule(exec: Executor, schedule: string): Promise<void> {
     await db(exec).deleteFrom('oncall_overrides').where('schedule', '=', schedule).execute();
     await db(exec).deleteFrom('oncall_swaps').where('schedule', '=', schedule).execute();
+    // Its feed URL dies with it: a schedule created later under the same name must not revive it.
+    await db(exec).deleteFrom('oncall_feeds').where('scope', '=', `schedule:${schedule}`).execute();
   },
 };
 

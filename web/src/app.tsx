@@ -11,10 +11,19 @@ import { SilencesPage } from './pages/alerts/silences-page';
 import { EditCheckPage, NewCheckPage } from './pages/checks/check-edit-page';
 import { CheckPage } from './pages/checks/check-page';
 import { ChecksPage } from './pages/checks/checks-page';
+import { ActionItemsPage } from './pages/incidents/action-items-page';
+import { IncidentPage } from './pages/incidents/incident-page';
+import { IncidentsPage } from './pages/incidents/incidents-page';
 import { NotFoundPage } from './pages/not-found-page';
+import { OnCallPage } from './pages/oncall/oncall-page';
+import { PoliciesPage } from './pages/oncall/policies-page';
+import { PolicyEditorPage } from './pages/oncall/policy-editor-page';
+import { SchedulePage } from './pages/oncall/schedule-page';
 import { OverviewPage } from './pages/overview-page';
 import { PlannedPage } from './pages/planned-page';
 import { AuditPage } from './pages/settings/audit-page';
+import { ChannelsPage } from './pages/settings/channels-page';
+import { NotificationsPage } from './pages/settings/notifications-page';
 import { ProfilePage } from './pages/settings/profile-page';
 import { SecretsPage } from './pages/settings/secrets-page';
 import { TeamPage } from './pages/settings/team-page';
@@ -61,11 +70,20 @@ export function App() {
         <Route path="/alerts/maintenance" element={<MaintenancePage />} />
         <Route path="/alerts/routing" element={<RoutingPage />} />
         <Route path="/alerts/:id" element={<AlertPage />} />
+        <Route path="/incidents" element={<IncidentsPage />} />
+        <Route path="/incidents/action-items" element={<ActionItemsPage />} />
+        <Route path="/incidents/:id" element={<IncidentPage />} />
+        <Route path="/oncall" element={<OnCallPage />} />
+        <Route path="/oncall/schedules/:name" element={<SchedulePage />} />
+        <Route path="/oncall/policies" element={<PoliciesPage />} />
+        <Route path="/oncall/policies/:name" element={<PolicyEditorPage />} />
         <Route path="/settings" element={<ProfilePage />} />
         <Route path="/settings/profile" element={<ProfilePage />} />
         <Route path="/settings/users" element={<UsersPage />} />
         <Route path="/settings/teams" element={<TeamsPage />} />
         <Route path="/settings/teams/:id" element={<TeamPage />} />
+        <Route path="/settings/notifications" element={<NotificationsPage />} />
+        <Route path="/settings/channels" element={<ChannelsPage />} />
         <Route path="/settings/tokens" element={<TokensPage />} />
         <Route path="/settings/secrets" element={<SecretsPage />} />
         <Route path="/settings/audit" element={<AuditPage />} />

@@ -23,6 +23,15 @@ export interface Database {
   readonly db: Db;
   /** Runs `fn` in one transaction: everything it writes commits together or not at all. */
   transaction<T>(fn: (trx: Tx) => Promise<T>): Promise<T>;
+  /**
+   * A transaction for internal bookkeeping (queue leases, group flushes, escalation steps, delivery
+   * receipts) whose loss in a power failure only means the work is done again (at-least-once): its
+   * commit is atomic and survives a process crash or kill -9, but is not flushed to disk on its own
+   * (SQLite synchronous=NORMAL for it, PostgreSQL synchronous_commit=off). The log is sequential, so
+   * the next durable commit makes it durable too, and a power failure can only lose a suffix of
+   * relaxed commits, never one before a durable one. Never for a write acknowledged to a client.
+   */
+  relaxedTransaction<T>(fn: (trx: Tx) => Promise<T>): Promise<T>;
   /** Cheap reachability probe used by /readyz. */
   ping(): Promise<void>;
   /** `PRAGMA integrity_check` on SQLite; a trivial query on PostgreSQL. */
@@ -70,6 +79,17 @@ function openSqlite(file: string, log: ((e: LogEvent) => void) | undefined): Dat
     schema: undefined,
     db,
     transaction: (fn) => db.transaction().execute(fn),
+    // The safety level may not change inside a transaction, so it is set around it, on the one
+    // connection held for the whole span.
+    relaxedTransaction: (fn) =>
+      db.connection().execute(async (conn) => {
+        await sql`pragma synchronous = NORMAL`.execute(conn);
+        try {
+          return await conn.transaction().execute(fn);
+        } finally {
+          await sql`pragma synchronous = FULL`.execute(conn);
+        }
+      }),
     ping: async () => {
       await sql`select 1`.execute(db);
     },
@@ -135,6 +155,11 @@ function openPostgres(url: string, options: DatabaseOptions, log: ((e: LogEvent)
     schema: options.schema,
     db,
     transaction: (fn) => db.transaction().execute(fn),
+    relaxedTransaction: (fn) =>
+      db.transaction().execute(async (trx) => {
+        await sql`set local synchronous_commit = off`.execute(trx);
+        return fn(trx);
+      }),
     ping: async () => {
       await sql`select 1`.execute(db);
     },

@@ -202,7 +202,18 @@ export class WorkQueue {
   async claim(limit: number, kinds?: readonly string[]): Promise<Task[]> {
     if (limit <= 0 || (kinds && kinds.length === 0)) return [];
     const now = this.clock.now();
-    const db = this.db;
+    // Leases are bookkeeping: a claim lost to a power failure means the task runs again.
+    return this.database.relaxedTransaction((trx) =>
+      this.claimIn(trx as unknown as Kysely<QueueTables>, now, limit, kinds),
+    );
+  }
+
+  private async claimIn(
+    db: Kysely<QueueTables>,
+    now: number,
+    limit: number,
+    kinds?: readonly string[],
+  ): Promise<Task[]> {
     let due = db
       .selectFrom('queue_tasks')
       .select('id')
@@ -303,14 +314,20 @@ export class WorkQueue {
   /** An UPDATE of `task` that matches only while this owner still holds the lease of that attempt. */
   private leased(task: Task) {
     return {
-      set: (values: Partial<Row>) =>
-        this.db
-          .updateTable('queue_tasks')
-          .set(values)
-          .where('id', '=', task.id)
-          .where('state', '=', 'pending')
-          .where('lease_owner', '=', this.owner)
-          .where('attempts', '=', task.attempts),
+      set: (values: Partial<Row>) => ({
+        // Results of attempts are bookkeeping too: one lost to a power failure means a re-run.
+        executeTakeFirst: () =>
+          this.database.relaxedTransaction((trx) =>
+            (trx as unknown as Kysely<QueueTables>)
+              .updateTable('queue_tasks')
+              .set(values)
+              .where('id', '=', task.id)
+              .where('state', '=', 'pending')
+              .where('lease_owner', '=', this.owner)
+              .where('attempts', '=', task.attempts)
+              .executeTakeFirst(),
+          ),
+      }),
     };
   }
 

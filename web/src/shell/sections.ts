@@ -54,7 +54,7 @@ export const SECTIONS: readonly Section[] = [
     label: 'Incidents',
     group: 'operate',
     description: 'Incidents with their lifecycle and timeline, responder roles, postmortems and action items.',
-    milestone: 1,
+    children: [{ path: '/incidents/action-items', label: 'Action items' }],
   },
   {
     path: '/oncall',
@@ -62,7 +62,7 @@ export const SECTIONS: readonly Section[] = [
     group: 'operate',
     description:
       'Schedules and rotations in a named time zone, overrides, escalation policies, who is on call right now, and iCalendar feeds.',
-    milestone: 1,
+    children: [{ path: '/oncall/policies', label: 'Escalation policies' }],
   },
   {
     path: '/metrics',
@@ -125,6 +125,12 @@ export const SECTIONS: readonly Section[] = [
     description: 'Your name, time zone and password.',
   },
   {
+    path: '/settings/notifications',
+    label: 'Notifications',
+    group: 'settings',
+    description: 'Your contact methods and the rules that say how you are paged.',
+  },
+  {
     path: '/settings/users',
     label: 'Users',
     group: 'settings',
@@ -136,6 +142,12 @@ export const SECTIONS: readonly Section[] = [
     label: 'API tokens',
     group: 'settings',
     description: 'Tokens for the CLI, scripts and integrations.',
+  },
+  {
+    path: '/settings/channels',
+    label: 'Channels',
+    group: 'settings',
+    description: 'Webhooks, chat, email, push and phone channels that notifications go through.',
   },
   {
     path: '/settings/secrets',

@@ -68,7 +68,13 @@ export function ActionItemDialog({
   }
 
   return (
-    <Dialog open title={item ? 'Edit action item' : 'New action item'} onClose={onClose} wide testId="action-item-dialog">
+    <Dialog
+      open
+      title={item ? 'Edit action item' : 'New action item'}
+      onClose={onClose}
+      wide
+      testId="action-item-dialog"
+    >
       <Form onSubmit={submit} submitLabel={item ? 'Save' : 'Add action item'} onCancel={onClose}>
         <TextField
           name="title"
@@ -90,7 +96,15 @@ export function ActionItemDialog({
             placeholder="name@example.com"
             testId="ai-owner"
           />
-          <TextField name="dueDate" label="Due" optional type="date" value={dueDate} onChange={setDueDate} testId="ai-due" />
+          <TextField
+            name="dueDate"
+            label="Due"
+            optional
+            type="date"
+            value={dueDate}
+            onChange={setDueDate}
+            testId="ai-due"
+          />
         </div>
         <div className="form-grid">
           <Select name="priority" label="Priority" value={priority} onChange={setPriority} options={PRIORITY_OPTIONS} />
@@ -112,7 +126,8 @@ export function ActionItemDialog({
 function StatusCell({ item, canWrite, onChanged }: { item: ActionItem; canWrite: boolean; onChanged(): void }) {
   const [busy, setBusy] = useState(false);
   const [error, setError] = useState<unknown>(null);
-  if (!canWrite) return <Badge tone={item.status === 'done' ? 'success' : 'neutral'}>{ITEM_STATUS_LABEL[item.status]}</Badge>;
+  if (!canWrite)
+    return <Badge tone={item.status === 'done' ? 'success' : 'neutral'}>{ITEM_STATUS_LABEL[item.status]}</Badge>;
   return (
     <>
       <select
@@ -191,7 +206,11 @@ export function ActionItemsTable({
           {
             key: 'incident',
             header: 'Incident',
-            render: (a: ActionItem) => <Link to={`/incidents/${encodeURIComponent(a.incidentId)}`}>open incident</Link>,
+            render: (a: ActionItem) => (
+              <Link className="nowrap" to={`/incidents/${encodeURIComponent(a.incidentId)}?tab=postmortem`}>
+                View incident
+              </Link>
+            ),
           },
         ]
       : []),
@@ -216,7 +235,11 @@ export function ActionItemsTable({
           <span className="muted">—</span>
         ),
     },
-    { key: 'status', header: 'Status', render: (a) => <StatusCell item={a} canWrite={canWrite} onChanged={onChanged} /> },
+    {
+      key: 'status',
+      header: 'Status',
+      render: (a) => <StatusCell item={a} canWrite={canWrite} onChanged={onChanged} />,
+    },
     ...(canWrite
       ? [
           {
@@ -253,7 +276,12 @@ export function ActionItemsTable({
         testId="action-items-table"
       />
       {editing ? (
-        <ActionItemDialog item={editing} incidentId={editing.incidentId} onClose={() => setEditing(null)} onSaved={onChanged} />
+        <ActionItemDialog
+          item={editing}
+          incidentId={editing.incidentId}
+          onClose={() => setEditing(null)}
+          onSaved={onChanged}
+        />
       ) : null}
       <ConfirmDialog
         open={deleting !== null}
@@ -267,8 +295,8 @@ export function ActionItemsTable({
         onClose={() => setDeleting(null)}
       >
         <p>
-          <strong>{deleting?.title}</strong> is removed from the incident. To keep a record, set it to{' '}
-          <em>Won't do</em> instead.
+          <strong>{deleting?.title}</strong> is removed from the incident. To keep a record, set it to <em>Won't do</em>{' '}
+          instead.
         </p>
       </ConfirmDialog>
     </>

@@ -4,9 +4,24 @@ import { Badge, Button, Card, ErrorState, Form, Select, TextArea, TextField, Tim
 import { LabelChips } from '../alerts/alert-badges';
 import { usePolled } from '../alerts/use-polled';
 import { actorText, formatDuration, IncidentSeverity } from './incident-format';
-import { type Incident, type IncidentPatch, incidentsApi, SEVERITIES, type Severity, type Urgency } from './incidents-api';
+import {
+  type Incident,
+  type IncidentPatch,
+  incidentsApi,
+  SEVERITIES,
+  type Severity,
+  type Urgency,
+} from './incidents-api';
 
-function EditDetails({ incident, onSaved, onCancel }: { incident: Incident; onSaved(i: Incident): void; onCancel(): void }) {
+function EditDetails({
+  incident,
+  onSaved,
+  onCancel,
+}: {
+  incident: Incident;
+  onSaved(i: Incident): void;
+  onCancel(): void;
+}) {
   const [title, setTitle] = useState(incident.title);
   const [description, setDescription] = useState(incident.description);
   const [severity, setSeverity] = useState<Severity>(incident.severity);
@@ -51,7 +66,14 @@ function EditDetails({ incident, onSaved, onCancel }: { incident: Incident; onSa
         />
       </div>
       <TextField name="service" label="Service" optional value={service} onChange={setService} testId="edit-service" />
-      <TextArea name="description" label="Description" optional value={description} onChange={setDescription} rows={4} />
+      <TextArea
+        name="description"
+        label="Description"
+        optional
+        value={description}
+        onChange={setDescription}
+        rows={4}
+      />
     </Form>
   );
 }

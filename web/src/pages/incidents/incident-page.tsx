@@ -10,7 +10,7 @@ import { DetailsCard, LinkedAlertsCard } from './incident-details';
 import { IncidentSeverity, IncidentStatusBadge } from './incident-format';
 import { PeopleCard } from './incident-people';
 import { IncidentTimeline } from './incident-timeline';
-import { type ActionItem, type Incident, actionItemsApi, incidentsApi } from './incidents-api';
+import { type ActionItem, actionItemsApi, type Incident, incidentsApi } from './incidents-api';
 import { PostmortemPanel } from './postmortem-panel';
 import { Tabs } from './tabs';
 import '../alerts/alerts.css';
@@ -139,7 +139,12 @@ export function IncidentPage() {
         canWrite ? (
           <>
             {i.status === 'triggered' ? (
-              <Button variant="primary" busy={busy === 'acknowledge'} onClick={() => act('acknowledge')} testId="acknowledge">
+              <Button
+                variant="primary"
+                busy={busy === 'acknowledge'}
+                onClick={() => act('acknowledge')}
+                testId="acknowledge"
+              >
                 Acknowledge
               </Button>
             ) : null}

@@ -25,7 +25,9 @@ function AssignRoleDialog({
     <Dialog open={open} title="Assign a role" onClose={onClose} testId="assign-role-dialog">
       <Form
         onSubmit={async () => {
-          onChanged(await incidentsApi.assignRole(incident.id, role === CUSTOM ? custom.trim() : role, user?.email ?? ''));
+          onChanged(
+            await incidentsApi.assignRole(incident.id, role === CUSTOM ? custom.trim() : role, user?.email ?? ''),
+          );
           onClose();
         }}
         submitLabel="Assign"
@@ -157,7 +159,9 @@ export function PeopleCard({
           ))}
         </ul>
       ) : (
-        <p className="muted card-empty">No roles assigned. A commander makes the calls; communications keeps people informed.</p>
+        <p className="muted card-empty">
+          No roles assigned. A commander makes the calls; communications keeps people informed.
+        </p>
       )}
       {canWrite ? (
         <Button size="sm" onClick={() => setAssigning(true)} testId="assign-role">

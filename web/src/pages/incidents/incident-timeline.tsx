@@ -33,37 +33,39 @@ function answer(d: Record<string, unknown>): string | null {
 export function ReceiptsTable({ receipts }: { receipts: readonly Receipt[] }) {
   if (!receipts.length) return <p className="muted receipts-none">No attempt yet.</p>;
   return (
-    <table className="table receipts" aria-label="Delivery receipts" data-testid="receipts">
-      <thead>
-        <tr>
-          <th scope="col">Attempt</th>
-          <th scope="col">At</th>
-          <th scope="col">Result</th>
-          <th scope="col">Status code</th>
-          <th scope="col">Latency</th>
-          <th scope="col">Error / response</th>
-        </tr>
-      </thead>
-      <tbody>
-        {receipts.map((r) => (
-          <tr key={`${r.attempt}-${r.at}`} data-testid="receipt">
-            <td className="tabular">
-              {r.attempt}
-              {r.final ? <span className="muted"> (final)</span> : null}
-            </td>
-            <td>
-              <Time value={r.at} />
-            </td>
-            <td>
-              <Badge tone={r.ok ? 'success' : 'danger'}>{r.ok ? 'ok' : 'failed'}</Badge>
-            </td>
-            <td className="tabular">{r.statusCode ?? '—'}</td>
-            <td className="tabular">{r.latencyMs} ms</td>
-            <td className="receipt-text">{r.error ?? r.response ?? <span className="muted">—</span>}</td>
+    <div className="table-scroll receipts-scroll">
+      <table className="table receipts" aria-label="Delivery receipts" data-testid="receipts">
+        <thead>
+          <tr>
+            <th scope="col">Attempt</th>
+            <th scope="col">At</th>
+            <th scope="col">Result</th>
+            <th scope="col">Status code</th>
+            <th scope="col">Latency</th>
+            <th scope="col">Error / response</th>
           </tr>
-        ))}
-      </tbody>
-    </table>
+        </thead>
+        <tbody>
+          {receipts.map((r) => (
+            <tr key={`${r.attempt}-${r.at}`} data-testid="receipt">
+              <td className="tabular">
+                {r.attempt}
+                {r.final ? <span className="muted"> (final)</span> : null}
+              </td>
+              <td>
+                <Time value={r.at} />
+              </td>
+              <td>
+                <Badge tone={r.ok ? 'success' : 'danger'}>{r.ok ? 'ok' : 'failed'}</Badge>
+              </td>
+              <td className="tabular">{r.statusCode ?? '—'}</td>
+              <td className="tabular">{r.latencyMs} ms</td>
+              <td className="receipt-text">{r.error ?? r.response ?? <span className="muted">—</span>}</td>
+            </tr>
+          ))}
+        </tbody>
+      </table>
+    </div>
   );
 }
 

@@ -189,11 +189,7 @@ const csv = (values: readonly string[] | undefined) => (values?.length ? values.
 
 export const incidentsApi = {
   list: (q: IncidentListQuery, signal?: AbortSignal) =>
-    api.get<Page<Incident>>(
-      '/api/v1/incidents',
-      { ...q, status: csv(q.status), severity: csv(q.severity) },
-      signal,
-    ),
+    api.get<Page<Incident>>('/api/v1/incidents', { ...q, status: csv(q.status), severity: csv(q.severity) }, signal),
   get: (id: string, signal?: AbortSignal) => api.get<Incident>(base(id), undefined, signal),
   create: (body: NewIncident) => api.post<Incident>('/api/v1/incidents', body),
   update: (id: string, patch: IncidentPatch) => api.patch<Incident>(base(id), patch),
@@ -224,6 +220,7 @@ export const actionItemsApi = {
     api.get<Page<ActionItem>>('/api/v1/action-items', { ...q, status: csv(q.status) }, signal),
   create: (id: string, body: ActionItemInput & { title: string }) =>
     api.post<ActionItem>(`${base(id)}/action-items`, body),
-  update: (itemId: string, patch: ActionItemInput) => api.patch<ActionItem>(`/api/v1/action-items/${enc(itemId)}`, patch),
+  update: (itemId: string, patch: ActionItemInput) =>
+    api.patch<ActionItem>(`/api/v1/action-items/${enc(itemId)}`, patch),
   remove: (itemId: string) => api.delete(`/api/v1/action-items/${enc(itemId)}`),
 };

@@ -213,7 +213,11 @@ export function IncidentsPage() {
         {!data && loading ? <p className="alert-note muted">Loading…</p> : null}
         <div className="table-footer">
           <span aria-live="polite" data-testid="table-range">
-            {data ? (total === 0 ? 'No incidents' : `${offset + 1}–${Math.min(offset + items.length, total)} of ${total}`) : ' '}
+            {data
+              ? total === 0
+                ? 'No incidents'
+                : `${offset + 1}–${Math.min(offset + items.length, total)} of ${total}`
+              : ' '}
             {data ? <span className="muted"> · refreshes every 5 s</span> : null}
           </span>
           <div className="row">

@@ -17,7 +17,11 @@ import {
   StringListEditor,
 } from './postmortem-sections';
 
-type Load = { state: 'loading' } | { state: 'none' } | { state: 'error'; error: unknown } | { state: 'ok'; pm: Postmortem };
+type Load =
+  | { state: 'loading' }
+  | { state: 'none' }
+  | { state: 'error'; error: unknown }
+  | { state: 'ok'; pm: Postmortem };
 
 function SaveButton({ dirty }: { dirty: boolean }) {
   const form = useFormContext();
@@ -26,6 +30,11 @@ function SaveButton({ dirty }: { dirty: boolean }) {
       Save
     </Button>
   );
+}
+
+/** Enough rows to show the text without scrolling, within reason. */
+function rowsFor(text: string, min: number): number {
+  return Math.min(16, Math.max(min, text.split('\n').length + 1));
 }
 
 const STATUS_TONE = { draft: 'neutral', in_review: 'warning', published: 'success' } as const;
@@ -49,10 +58,12 @@ function Editor({
   const [conflict, setConflict] = useState(false);
   const [saved, setSaved] = useState(false);
   const dirty = status !== pm.status || JSON.stringify(doc) !== JSON.stringify(pm.document) || version !== pm.version;
-  const set = <K extends keyof PostmortemDocument>(key: K) => (value: PostmortemDocument[K]) => {
-    setSaved(false);
-    setDoc((d) => ({ ...d, [key]: value }));
-  };
+  const set =
+    <K extends keyof PostmortemDocument>(key: K) =>
+    (value: PostmortemDocument[K]) => {
+      setSaved(false);
+      setDoc((d) => ({ ...d, [key]: value }));
+    };
 
   async function save() {
     setConflict(false);
@@ -105,7 +116,7 @@ function Editor({
             />
           </div>
         ) : null}
-        <a className="btn btn-sm" href={md} download data-testid="pm-download">
+        <a className="btn" href={md} download data-testid="pm-download">
           Download Markdown
         </a>
         {canWrite ? <SaveButton dirty={dirty} /> : null}
@@ -129,13 +140,27 @@ function Editor({
         </Alert>
       ) : null}
       <fieldset className="fieldset-plain pm-fields" disabled={!canWrite}>
-        <TextArea name="document.summary" label="Summary" rows={4} value={doc.summary} onChange={set('summary')} testId="pm-summary" />
-        <TextArea name="document.impact" label="Impact" rows={5} value={doc.impact} onChange={set('impact')} testId="pm-impact" />
+        <TextArea
+          name="document.summary"
+          label="Summary"
+          rows={rowsFor(doc.summary, 4)}
+          value={doc.summary}
+          onChange={set('summary')}
+          testId="pm-summary"
+        />
+        <TextArea
+          name="document.impact"
+          label="Impact"
+          rows={rowsFor(doc.impact, 5)}
+          value={doc.impact}
+          onChange={set('impact')}
+          testId="pm-impact"
+        />
         <PostmortemTimelineEditor items={doc.timeline} onChange={set('timeline')} />
         <TextArea
           name="document.rootCause"
           label="Root cause"
-          rows={4}
+          rows={rowsFor(doc.rootCause, 4)}
           value={doc.rootCause}
           onChange={set('rootCause')}
           placeholder="The underlying reason, not the trigger."
@@ -168,7 +193,13 @@ function Editor({
             addLabel="Add"
           />
         </div>
-        <TextArea name="document.lessons" label="Lessons" rows={3} value={doc.lessons} onChange={set('lessons')} />
+        <TextArea
+          name="document.lessons"
+          label="Lessons"
+          rows={rowsFor(doc.lessons, 3)}
+          value={doc.lessons}
+          onChange={set('lessons')}
+        />
         <CustomSectionsEditor items={doc.sections} onChange={set('sections')} />
       </fieldset>
     </Form>
@@ -181,18 +212,21 @@ export function PostmortemPanel({ incidentId, canWrite }: { incidentId: string; 
   const [creating, setCreating] = useState(false);
   const [createError, setCreateError] = useState<unknown>(null);
 
-  const fetchIt = useCallback(async (signal?: AbortSignal): Promise<Postmortem | null> => {
-    try {
-      const pm = await postmortemApi.get(incidentId, signal);
-      setLoad({ state: 'ok', pm });
-      return pm;
-    } catch (err) {
-      if (signal?.aborted) return null;
-      if (err instanceof ApiError && err.status === 404) setLoad({ state: 'none' });
-      else setLoad({ state: 'error', error: err });
-      return null;
-    }
-  }, [incidentId]);
+  const fetchIt = useCallback(
+    async (signal?: AbortSignal): Promise<Postmortem | null> => {
+      try {
+        const pm = await postmortemApi.get(incidentId, signal);
+        setLoad({ state: 'ok', pm });
+        return pm;
+      } catch (err) {
+        if (signal?.aborted) return null;
+        if (err instanceof ApiError && err.status === 404) setLoad({ state: 'none' });
+        else setLoad({ state: 'error', error: err });
+        return null;
+      }
+    },
+    [incidentId],
+  );
 
   useEffect(() => {
     const controller = new AbortController();

@@ -126,7 +126,9 @@ export function PostmortemTimelineEditor({
   return (
     <fieldset className="fieldset-plain pm-section" data-testid="pm-timeline">
       <legend className="pm-heading">Timeline</legend>
-      <p className="field-hint pm-hint">Pre-filled from the incident's timeline; keep what tells the story. Your local time.</p>
+      <p className="field-hint pm-hint">
+        Pre-filled from the incident's timeline; keep what tells the story. Your local time.
+      </p>
       {items.map((e, i) => (
         // biome-ignore lint/suspicious/noArrayIndexKey: rows are positions in the list
         <div key={i} className="pm-timeline-row">

@@ -1,4 +1,5 @@
 import type { ReactNode } from 'react';
+import './schedule-calendar.css';
 import type { Shift, Timeline } from './oncall-api';
 import { dayStart, formatInZone, offsetLabel, wallClock, zoneFormat } from './zone-time';
 
@@ -39,19 +40,32 @@ function Track({
   testId: string;
 }) {
   const span = to - from;
+  const lanes = laneOf(bars);
+  const laneCount = lanes.size ? Math.max(...lanes.values()) + 1 : 1;
   return (
-    <div className="sched-track" role="list" aria-label={label} data-testid={testId}>
+    <ul
+      className="sched-track"
+      aria-label={label}
+      data-testid={testId}
+      style={laneCount > 1 ? { height: `calc(${laneCount} * var(--lane-h) + 10px)` } : undefined}
+    >
       {bars.map((b) => {
         const s = Math.max(b.start, from);
         const e = Math.min(b.end, to);
         if (e <= s) return null;
+        const lane = lanes.get(b.key) ?? 0;
         const text = `${b.label}: ${formatInZone(zone, b.start)} – ${formatInZone(zone, b.end)}${b.note ? ` (${b.note})` : ''}`;
         return (
-          <div
+          <li
             key={b.key}
-            role="listitem"
             className={`sched-bar sched-slot-${personSlot(b.user)} sched-bar-${b.kind} ${b.start < from ? 'sched-bar-cut-left' : ''} ${b.end > to ? 'sched-bar-cut-right' : ''}`}
-            style={{ left: `${((s - from) / span) * 100}%`, width: `${((e - s) / span) * 100}%` }}
+            style={{
+              left: `${((s - from) / span) * 100}%`,
+              width: `${((e - s) / span) * 100}%`,
+              ...(laneCount > 1
+                ? { top: `calc(5px + ${lane} * var(--lane-h))`, height: 'calc(var(--lane-h) - 3px)', bottom: 'auto' }
+                : {}),
+            }}
             title={text}
             aria-label={text}
             data-testid="sched-bar"
@@ -59,11 +73,27 @@ function Track({
             data-user={b.user}
           >
             <span className="sched-bar-text">{b.label}</span>
-          </div>
+          </li>
         );
       })}
-    </div>
+    </ul>
   );
+}
+
+/**
+ * Lanes for bars that overlap (overrides and swaps may): each bar takes the first lane free at its
+ * start, so nothing is drawn over anything else. Layer and final shifts never overlap: one lane.
+ */
+function laneOf(bars: readonly Bar[]): Map<string, number> {
+  const ends: number[] = [];
+  const out = new Map<string, number>();
+  for (const b of [...bars].sort((x, y) => x.start - y.start)) {
+    let lane = ends.findIndex((end) => end <= b.start);
+    if (lane < 0) lane = ends.length;
+    ends[lane] = b.end;
+    out.set(b.key, lane);
+  }
+  return out;
 }
 
 function fromShifts(shifts: readonly Shift[], prefix: string): Bar[] {
@@ -78,7 +108,17 @@ function fromShifts(shifts: readonly Shift[], prefix: string): Bar[] {
   }));
 }
 
-function Row({ label, sub, children, className }: { label: string; sub?: ReactNode; children: ReactNode; className?: string }) {
+function Row({
+  label,
+  sub,
+  children,
+  className,
+}: {
+  label: string;
+  sub?: ReactNode;
+  children: ReactNode;
+  className?: string;
+}) {
   return (
     <div className={`sched-row ${className ?? ''}`}>
       <div className="sched-label">
@@ -111,8 +151,14 @@ export function ScheduleCalendar({ timeline, from, to, now }: ScheduleCalendarPr
     days.push(d);
     d = dayStart(zone, d, 1);
   }
-  const wide = days.length <= 14;
-  const dayLabel = zoneFormat(zone, wide ? { weekday: 'short', day: 'numeric', month: 'short' } : { weekday: 'narrow', day: 'numeric' });
+  const dayLabel = zoneFormat(
+    zone,
+    days.length <= 7
+      ? { weekday: 'short', day: 'numeric', month: 'short' }
+      : days.length <= 14
+        ? { weekday: 'short', day: 'numeric' }
+        : { weekday: 'narrow', day: 'numeric' },
+  );
   const pct = (t: number) => `${((t - from) / span) * 100}%`;
   const showNow = now >= from && now < to;
   const changes: Bar[] = [
@@ -160,19 +206,38 @@ export function ScheduleCalendar({ timeline, from, to, now }: ScheduleCalendarPr
       </div>
       <div className="sched-body">
         {timeline.layers.map((l, i) => (
+          // biome-ignore lint/suspicious/noArrayIndexKey: layers are positions (names need not be unique)
           <Row key={`${l.name}-${i}`} label={l.name} sub={`layer ${i + 1}`}>
-            <Track bars={fromShifts(l.shifts, `l${i}`)} from={from} to={to} zone={zone} label={`Layer ${l.name}`} testId="sched-layer" />
+            <Track
+              bars={fromShifts(l.shifts, `l${i}`)}
+              from={from}
+              to={to}
+              zone={zone}
+              label={`Layer ${l.name}`}
+              testId="sched-layer"
+            />
           </Row>
         ))}
         <Row label="Overrides" sub="and swaps" className="sched-row-changes">
           <Track bars={changes} from={from} to={to} zone={zone} label="Overrides and swaps" testId="sched-overrides" />
         </Row>
         <Row label="Final" sub="who is paged" className="sched-row-final">
-          <Track bars={fromShifts(timeline.final, 'f')} from={from} to={to} zone={zone} label="Final schedule" testId="sched-final" />
+          <Track
+            bars={fromShifts(timeline.final, 'f')}
+            from={from}
+            to={to}
+            zone={zone}
+            label="Final schedule"
+            testId="sched-final"
+          />
         </Row>
         <div className="sched-overlay" aria-hidden="true">
           {days.map((d) => (
-            <div key={d} className={`sched-gridline ${wallClock(zone, d).weekday === 0 ? 'sched-gridline-week' : ''}`} style={{ left: pct(d) }} />
+            <div
+              key={d}
+              className={`sched-gridline ${wallClock(zone, d).weekday === 0 ? 'sched-gridline-week' : ''}`}
+              style={{ left: pct(d) }}
+            />
           ))}
           {showNow ? (
             <div className="sched-now" style={{ left: pct(now) }} data-testid="sched-now">

@@ -108,7 +108,14 @@ export function OverrideDialog({ schedule, zone, people, onClose, onSaved }: Sch
         onCancel={onClose}
         testId="override-form"
       >
-        <PersonField name="user" label="Who covers" value={user} onChange={setUser} people={people} testId="override-user" />
+        <PersonField
+          name="user"
+          label="Who covers"
+          value={user}
+          onChange={setUser}
+          people={people}
+          testId="override-user"
+        />
         <div className="form-grid">
           <ZonedField name="start" label="From" value={start} onChange={setStart} zone={zone} testId="override-start" />
           <ZonedField name="end" label="Until" value={end} onChange={setEnd} zone={zone} testId="override-end" />
@@ -163,7 +170,14 @@ export function SwapDialog({ schedule, zone, people, onClose, onSaved }: Schedul
         testId="swap-form"
       >
         <div className="form-grid">
-          <PersonField name="from" label="Gives away their shifts" value={from} onChange={setFrom} people={people} testId="swap-from" />
+          <PersonField
+            name="from"
+            label="Gives away their shifts"
+            value={from}
+            onChange={setFrom}
+            people={people}
+            testId="swap-from"
+          />
           <PersonField name="to" label="Takes them" value={to} onChange={setTo} people={people} testId="swap-to" />
         </div>
         <div className="form-grid">
@@ -178,7 +192,13 @@ export function SwapDialog({ schedule, zone, people, onClose, onSaved }: Schedul
         />
         {twoWay ? (
           <div className="form-grid">
-            <ZonedField name="returnStart" label="Back from" value={returnStart} onChange={setReturnStart} zone={zone} />
+            <ZonedField
+              name="returnStart"
+              label="Back from"
+              value={returnStart}
+              onChange={setReturnStart}
+              zone={zone}
+            />
             <ZonedField name="returnEnd" label="Back until" value={returnEnd} onChange={setReturnEnd} zone={zone} />
           </div>
         ) : null}
@@ -231,7 +251,13 @@ export function FeedDialog({
         {url === null ? <Alert>No feed address yet.</Alert> : null}
         {url ? (
           <div className="secret-box">
-            <input className="field-input secret-value" readOnly value={url} aria-label="Feed address" data-testid="feed-url" />
+            <input
+              className="field-input secret-value"
+              readOnly
+              value={url}
+              aria-label="Feed address"
+              data-testid="feed-url"
+            />
             <CopyButton text={url} testId="feed-copy" />
           </div>
         ) : null}

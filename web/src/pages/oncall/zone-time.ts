@@ -104,7 +104,13 @@ export function zoneFormat(zone: string, opts: Intl.DateTimeFormatOptions): Intl
 /** `Mon 24 Nov, 09:00` in the zone. */
 export function formatInZone(zone: string, ms: number | string): string {
   const t = typeof ms === 'string' ? Date.parse(ms) : ms;
-  return zoneFormat(zone, { weekday: 'short', day: 'numeric', month: 'short', hour: '2-digit', minute: '2-digit' }).format(t);
+  return zoneFormat(zone, {
+    weekday: 'short',
+    day: 'numeric',
+    month: 'short',
+    hour: '2-digit',
+    minute: '2-digit',
+  }).format(t);
 }
 
 const pad = (n: number) => String(n).padStart(2, '0');
