@@ -38,6 +38,9 @@ const POLICY = (name: string | null) => `policy:${name ?? '?'}`;
  * A step of an old run (the incident was acknowledged, resolved or restarted since) does nothing.
  */
 export class Escalator {
+  /** Called when an ack timeout puts an incident back to triggered (the service tells the policy's channels). */
+  onRetrigger: ((exec: Executor, inc: IncidentRow) => Promise<void>) | undefined;
+
   constructor(private readonly d: EscalatorDeps) {}
 
   private ctx(now: number) {
@@ -285,7 +288,9 @@ export class Escalator {
           details: { from: 'acknowledged', to: 'triggered' },
         },
       ]);
-      await this.start(trx, { ...inc, status: 'triggered', escalation_run: run });
+      const retriggered = { ...inc, status: 'triggered', escalation_run: run };
+      await this.start(trx, retriggered);
+      await this.onRetrigger?.(trx, retriggered);
     });
     this.d.queue.wake();
   }

@@ -51,6 +51,7 @@ export function incidentsModule(deps: IncidentsDeps): IncidentsModule {
   };
   const escalator = new Escalator(common);
   const service = new IncidentsService({ ...common, audit: deps.audit, escalator });
+  escalator.onRetrigger = (exec, inc) => service.tellChannels(exec, inc, 'incident.triggered');
   const source = new AlertSource(deps.database, deps.clock, deps.oncall.service, service, escalator);
   deps.alerts.dispatcher.onGroupNotification((exec, e) => source.onGroupNotification(exec, e));
   deps.notify.service.onDelivery((exec, e) => service.onDelivery(exec, e));

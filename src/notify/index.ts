@@ -1,7 +1,7 @@
 import type { Logger } from 'pino';
 import type { AuditStore } from '../platform/audit/audit.store.js';
 import type { Clock } from '../platform/clock.js';
-import type { Database } from '../platform/db/database.js';
+import type { Database, Executor } from '../platform/db/database.js';
 import type { MainstayModule } from '../platform/module.js';
 import type { TaskHandler, WorkQueue } from '../platform/queue/index.js';
 import { configTable } from '../platform/resources/config-table.js';
@@ -24,6 +24,8 @@ export interface NotifyModule extends MainstayModule {
   service: NotifyService;
   /** Signs and checks acknowledge/resolve links. */
   links: ActionLinks;
+  /** Registers a check run before a Channel is deleted: a description of who uses it, or undefined. */
+  onChannelDelete(fn: (exec: Executor, name: string) => Promise<string | undefined>): void;
   /** Task handlers of the paging lane, for the dedicated page worker. */
   pageHandlers: Readonly<Record<string, TaskHandler>>;
 }
@@ -60,13 +62,15 @@ export function notifyModule(deps: NotifyDeps): NotifyModule {
       now: () => deps.clock.now(),
     }),
   });
+  const referrers: Array<(exec: Executor, name: string) => Promise<string | undefined>> = [];
   const run: TaskHandler = (task, ctx) => service.runTask(task, ctx.signal);
   const pageHandlers = Object.fromEntries(PAGE_TASKS.map((k) => [k, run]));
   return {
     name: 'notify',
     migrations: notifyMigrations,
     routes: notifyRoutes(service),
-    resources: notifyKinds(table, { clock: deps.clock, audit: deps.audit }),
+    resources: notifyKinds(table, { clock: deps.clock, audit: deps.audit, referrers }),
+    onChannelDelete: (fn) => void referrers.push(fn),
     taskHandlers: { [SEND_TASK]: run },
     pageHandlers,
     service,

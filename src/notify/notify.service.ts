@@ -256,7 +256,10 @@ export class NotifyService {
     urgency: 'high' | 'low',
   ): Promise<{ contactMethodId: string; channel: string; address: string | null; delayMs: number }[]> {
     const contacts = new Map((await contactStore.list(exec, userId)).map((c) => [c.id, c]));
-    const rules = (await contactStore.rules(exec, userId)).filter((r) => r.urgency === 'any' || r.urgency === urgency);
+    const all = await contactStore.rules(exec, userId);
+    const matching = all.filter((r) => r.urgency === 'any' || r.urgency === urgency);
+    // Rules written for the other urgency only still say how this person wants to be reached.
+    const rules = matching.length ? matching : all;
     const plan = rules.length
       ? rules.flatMap((r) => {
           const c = contacts.get(r.contact_method_id);

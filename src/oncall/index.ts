@@ -4,6 +4,7 @@ import type { Database, Executor } from '../platform/db/database.js';
 import type { MainstayModule } from '../platform/module.js';
 import { configTable } from '../platform/resources/config-table.js';
 import type { SecretBox } from '../platform/secrets/secret-box.js';
+import type { EscalationPolicySpec } from './escalation.model.js';
 import { oncallMigrations } from './migrations/2026-11-22-oncall.js';
 import { oncallKinds } from './oncall.resources.js';
 import { oncallRoutes } from './oncall.routes.js';
@@ -16,6 +17,8 @@ export type { ScheduleSpec, Shift } from './schedule/index.js';
 
 export interface OncallModule extends MainstayModule {
   service: OncallService;
+  /** The escalation policy that names channel `name`, if any (a Channel in use must not be deleted). */
+  policyUsingChannel(exec: Executor, name: string): Promise<string | undefined>;
 }
 
 export interface OncallDeps {
@@ -37,5 +40,14 @@ export function oncallModule(deps: OncallDeps): OncallModule {
     routes: oncallRoutes(service, { now: () => deps.clock.now(), externalUrl: deps.externalUrl }),
     resources: oncallKinds(table, { clock: deps.clock, audit: deps.audit, channelExists: deps.channelExists }),
     service,
+    async policyUsingChannel(exec, name) {
+      for (const p of await table.list<EscalationPolicySpec>(exec, 'EscalationPolicy'))
+        if (
+          p.spec.channels.includes(name) ||
+          p.spec.levels.some((l) => l.targets.some((t) => 'channel' in t && t.channel === name))
+        )
+          return `escalation policy ${p.name}`;
+      return undefined;
+    },
   };
 }

@@ -152,9 +152,18 @@ export function oncallRoutes(svc: OncallService, deps: { now: () => number; exte
       params: z.object({ userId: z.string().min(1).max(254) }),
       query: RangeQuerySchema,
       response: z.array(ShiftViewSchema.extend({ schedule: z.string() })),
-      handler: ({ params, query, principal }) => {
-        const email = params.userId === 'me' ? principal.email : params.userId;
-        if (!email) throw new NotFoundError('sign in as a user to see your shifts');
+      handler: async ({ params, query, principal }) => {
+        // `me`, an email, or a user id (as the contact-method routes take it).
+        const email =
+          params.userId === 'me'
+            ? principal.email
+            : params.userId.includes('@')
+              ? params.userId
+              : await svc.emailOf(params.userId);
+        if (!email)
+          throw new NotFoundError(
+            params.userId === 'me' ? 'sign in as a user to see your shifts' : `no user ${params.userId}`,
+          );
         const r = range(query, 28);
         return svc.shiftsOf(email, r.from, r.to);
       },

@@ -179,6 +179,10 @@ export class OncallService {
     };
   }
 
+  async emailOf(userId: string): Promise<string | undefined> {
+    return (await usersStore.byId(this.database.db, userId))?.email;
+  }
+
   /** A person's shifts across every schedule in [from, to). */
   async shiftsOf(email: string, from: number, to: number): Promise<(ShiftView & { schedule: string })[]> {
     const db = this.database.db;

@@ -92,17 +92,13 @@ export const feedStore = {
 export const roundRobinStore = {
   /** Returns the current index for `key` and advances it, in the caller's transaction. */
   async take(exec: Executor, key: string, size: number): Promise<number> {
+    // One atomic upsert: two incidents opening at once on PostgreSQL get successive members.
     const row = await db(exec)
-      .selectFrom('oncall_round_robin')
-      .select('next')
-      .where('key', '=', key)
-      .executeTakeFirst();
-    const current = row ? Number(row.next) % size : 0;
-    await db(exec)
       .insertInto('oncall_round_robin')
-      .values({ key, next: current + 1 })
-      .onConflict((oc) => oc.column('key').doUpdateSet({ next: current + 1 }))
-      .execute();
-    return current;
+      .values({ key, next: 1 })
+      .onConflict((oc) => oc.column('key').doUpdateSet((eb) => ({ next: eb('oncall_round_robin.next', '+', 1) })))
+      .returning('next')
+      .executeTakeFirstOrThrow();
+    return (Number(row.next) - 1) % size;
   },
 };

@@ -142,6 +142,7 @@ export async function createApp(opts: AppOptions): Promise<App> {
     externalUrl,
     channelExists: async (exec, name) => (await notify.service.channel(exec, name)) !== undefined,
   });
+  notify.onChannelDelete((exec, name) => oncall.policyUsingChannel(exec, name));
   const incidents = incidentsModule({ database, clock, logger, audit, queue, alerts, oncall, notify, externalUrl });
 
   const modules: MainstayModule[] = [
