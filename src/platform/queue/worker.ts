@@ -55,6 +55,12 @@ export class Worker {
   private readonly inFlightByKind = new Map<string, number>();
   /** Handlers finished so far (runOnce uses it to tell "nothing due" from "just freed a slot"). */
   private finished = 0;
+  /**
+   * The last look may have left due tasks behind (it filled every slot it asked for, or found no
+   * room): a finishing handler then looks again. Otherwise it does not, which saves a claim and a
+   * next-due query per task; new work announces itself (wake) and the poll timer catches the rest.
+   */
+  private backlog = false;
 
   private readonly inFlight = new Set<Promise<void>>();
   /** Claims run one at a time so two of them cannot both fill the same free slots. */
@@ -131,7 +137,10 @@ export class Worker {
     const next = this.claimChain.then(async () => {
       if (fromLoop && !this.running) return 0;
       const free = this.concurrency - this.inFlight.size;
-      if (free <= 0) return 0;
+      if (free <= 0) {
+        this.backlog = true;
+        return 0;
+      }
       const tasks = await this.claimFor(free);
       for (const task of tasks) {
         this.inFlightByKind.set(task.kind, (this.inFlightByKind.get(task.kind) ?? 0) + 1);
@@ -141,7 +150,7 @@ export class Worker {
             this.inFlight.delete(run);
             this.finished++;
             this.inFlightByKind.set(task.kind, (this.inFlightByKind.get(task.kind) ?? 1) - 1);
-            if (this.running) this.tick();
+            if (this.running && this.backlog) this.tick();
           });
         this.inFlight.add(run);
       }
@@ -153,14 +162,24 @@ export class Worker {
 
   /** Claims up to `free` tasks within this worker's kinds and per-kind limit. */
   private async claimFor(free: number): Promise<Task[]> {
-    if (this.perKindLimit === undefined || !this.kinds) return this.queue.claim(free, this.kinds);
+    if (this.perKindLimit === undefined || !this.kinds) {
+      const tasks = await this.queue.claim(free, this.kinds);
+      this.backlog = tasks.length >= free;
+      return tasks;
+    }
     // One claim over the kinds that have room, at most as many as the fullest of them can still take:
     // one query in the common case, and never over a kind's limit.
     const limit = this.perKindLimit;
     const open = this.kinds.filter((k) => (this.inFlightByKind.get(k) ?? 0) < limit);
-    if (!open.length) return [];
+    if (!open.length) {
+      this.backlog = true;
+      return [];
+    }
     const room = Math.min(free, ...open.map((k) => limit - (this.inFlightByKind.get(k) ?? 0)));
-    return this.queue.claim(room, open);
+    const tasks = await this.queue.claim(room, open);
+    // A kind at its limit may have tasks waiting that this claim could not see.
+    this.backlog = tasks.length >= room || open.length < this.kinds.length;
+    return tasks;
   }
 
   /** Looks at the queue now, or right after the pass in progress. */
@@ -185,7 +204,7 @@ export class Worker {
         const started = await this.claimAndStart(true);
         // Claimed as many as there was room for: more may be due. A full worker looks again when a
         // handler finishes.
-        if (started > 0 && this.inFlight.size < this.concurrency) this.tickAgain = true;
+        if (started > 0 && this.backlog && this.inFlight.size < this.concurrency) this.tickAgain = true;
       } while (this.tickAgain && this.running);
       await this.maybeCleanup();
       // Sleep until the next known task (or lease expiry) when that is sooner than a poll. Something
