@@ -99,6 +99,7 @@ const P99_TARGET_MS = 10;
 const tmp = fs.mkdtempSync(path.join(os.tmpdir(), 'mainstay-alerts-bench-'));
 const {
   driver,
+  cleanup,
   call,
   stopChild,
   startMainstay,

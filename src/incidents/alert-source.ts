@@ -5,6 +5,7 @@ import type { Database, Executor } from '../platform/db/database.js';
 import type { Escalator } from './escalation.js';
 import type { IncidentsService } from './incident.service.js';
 import { incidentStore, type LinkRow, type TimelineInput } from './incident.store.js';
+import type { IncidentNotifications } from './incident-notifications.js';
 import { severityOf } from './messages.js';
 
 /**
@@ -19,6 +20,7 @@ export class AlertSource {
     private readonly clock: Clock,
     private readonly oncall: OncallService,
     private readonly incidents: IncidentsService,
+    private readonly notifications: IncidentNotifications,
     private readonly escalator: Escalator,
   ) {}
 
@@ -65,7 +67,7 @@ export class AlertSource {
           },
         ]);
       await this.attach(exec, inc.id, e, now);
-      await this.incidents.tellChannels(exec, inc, 'incident.triggered');
+      await this.notifications.tellChannels(exec, inc, 'incident.triggered');
       await this.escalator.start(exec, inc);
       return;
     }

@@ -1,6 +1,6 @@
 import type { Logger } from 'pino';
-import type { ActionLinks, DeliveryRequest, NotifyService } from '../notify/index.js';
-import type { EscalationPolicySpec, OncallService } from '../oncall/index.js';
+import type { ActionLinks, ContactsService, DeliveryRequest, NotifyService } from '../notify/index.js';
+import type { EscalationPolicySpec, OncallPaging, OncallService } from '../oncall/index.js';
 import type { Clock } from '../platform/clock.js';
 import type { Database, Executor } from '../platform/db/database.js';
 import type { Task, WorkQueue } from '../platform/queue/index.js';
@@ -15,7 +15,9 @@ export interface EscalatorDeps {
   clock: Clock;
   queue: WorkQueue;
   oncall: OncallService;
+  paging: OncallPaging;
   notify: NotifyService;
+  contacts: ContactsService;
   links: ActionLinks;
   externalUrl: () => string;
   logger: Logger;
@@ -77,7 +79,7 @@ export class Escalator {
     }
     // Low urgency waits for support hours (PagerDuty's "low urgency outside support hours").
     if (inc.urgency === 'low' && spec.supportHours) {
-      const w = this.d.oncall.supportWindow(spec.supportHours, now);
+      const w = this.d.paging.supportWindow(spec.supportHours, now);
       if (!w.inside && w.nextStart !== undefined) {
         const key = `${ESCALATE_TASK}:${inc.id}:${ref.run}:${ref.cycle}:${ref.level}:wait:${w.nextStart}`;
         const { created } = await this.d.queue.enqueue(ESCALATE_TASK, ref, {
@@ -100,7 +102,7 @@ export class Escalator {
     }
     if (!(await incidentStore.claimStep(exec, inc.id, ref.run, ref.cycle, ref.level, now))) return;
 
-    const targets = await this.d.oncall.resolveLevel(exec, inc.policy, spec, ref.level, now);
+    const targets = await this.d.paging.resolveLevel(exec, inc.policy, spec, ref.level, now);
     const counts = (await incidentStore.linkCounts(exec, [inc.id])).get(inc.id) ?? { total: 0, firing: 0 };
     const summaries = (await incidentStore.links(exec, inc.id))
       .filter((l) => l.status === 'firing')
@@ -109,7 +111,7 @@ export class Escalator {
     const urgency = inc.urgency as 'high' | 'low';
     const requests: DeliveryRequest[] = [];
     for (const u of targets.users) {
-      const plan = await this.d.notify.planFor(exec, u.userId, urgency);
+      const plan = await this.d.contacts.planFor(exec, u.userId, urgency);
       if (!plan.length)
         log.push({
           type: 'notification.failed',

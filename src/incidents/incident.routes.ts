@@ -14,6 +14,7 @@ import {
   UpdateIncidentSchema,
 } from './incident.model.js';
 import { actorLabel, type IncidentsService } from './incident.service.js';
+import type { IncidentPeople } from './incident-people.service.js';
 import { actionUrl } from './messages.js';
 
 const Ref = z.object({ id: z.string().min(1).max(64) });
@@ -49,6 +50,7 @@ const StatsRow = z.object({
 /** REST API of incidents: lifecycle, timeline, linked alerts, deliveries, notes, roles, responders, stats. */
 export function incidentRoutes(
   svc: IncidentsService,
+  people: IncidentPeople,
   deps: { now: () => number; linkContext: () => Parameters<typeof actionUrl>[0] },
 ): AnyRoute[] {
   return [
@@ -159,7 +161,7 @@ export function incidentRoutes(
       body: NoteSchema,
       response: TimelineEntrySchema,
       status: 201,
-      handler: ({ params, body, actor }) => svc.note(actor, params.id, body.text),
+      handler: ({ params, body, actor }) => people.note(actor, params.id, body.text),
     }),
     defineRoute({
       method: 'PUT',
@@ -170,7 +172,7 @@ export function incidentRoutes(
       params: Ref,
       body: RoleAssignSchema,
       response: IncidentSchema,
-      handler: ({ params, body, actor }) => svc.assignRole(actor, params.id, body.role, body.user),
+      handler: ({ params, body, actor }) => people.assignRole(actor, params.id, body.role, body.user),
     }),
     defineRoute({
       method: 'DELETE',
@@ -180,7 +182,7 @@ export function incidentRoutes(
       access: 'responder',
       params: Ref.extend({ role: RoleNameSchema }),
       response: IncidentSchema,
-      handler: ({ params, actor }) => svc.removeRole(actor, params.id, params.role),
+      handler: ({ params, actor }) => people.removeRole(actor, params.id, params.role),
     }),
     defineRoute({
       method: 'POST',
@@ -191,7 +193,7 @@ export function incidentRoutes(
       params: Ref,
       body: z.strictObject({ user: z.email(), message: z.string().max(500).optional() }),
       response: IncidentSchema,
-      handler: ({ params, body, actor }) => svc.addResponder(actor, params.id, body.user, body.message),
+      handler: ({ params, body, actor }) => people.addResponder(actor, params.id, body.user, body.message),
     }),
     defineRoute({
       method: 'GET',

@@ -1,7 +1,6 @@
 import type { Logger } from 'pino';
-import type { ActionLinks, DeliveryEvent, NotifyService } from '../notify/index.js';
+import type { NotifyService } from '../notify/index.js';
 import type { OncallService } from '../oncall/index.js';
-import { usersStore } from '../platform/accounts/users.store.js';
 import type { Actor } from '../platform/audit/audit.model.js';
 import type { AuditStore } from '../platform/audit/audit.store.js';
 import type { Clock } from '../platform/clock.js';
@@ -14,7 +13,7 @@ import type { Escalator } from './escalation.js';
 import type { CreateIncident, Incident, LinkedAlert, TimelineEntry, UpdateIncident } from './incident.model.js';
 import { type IncidentFilter, type IncidentRow, incidentStore, type TimelineInput } from './incident.store.js';
 import { incidentStats, incidentViews, linkView, timelineView } from './incident.views.js';
-import { incidentMessage } from './messages.js';
+import type { IncidentNotifications } from './incident-notifications.js';
 
 export interface IncidentsServiceDeps {
   database: Database;
@@ -24,8 +23,7 @@ export interface IncidentsServiceDeps {
   escalator: Escalator;
   oncall: OncallService;
   notify: NotifyService;
-  links: ActionLinks;
-  externalUrl: () => string;
+  notifications: IncidentNotifications;
   logger: Logger;
 }
 
@@ -38,7 +36,11 @@ export function actorLabel(a: Actor): string {
 /** An actor label as people read it: `user:ann@x` → `ann@x`, `link:acknowledge` → `a signed link`. */
 const shown = (by: string) => (by.startsWith('link:') ? 'a signed link' : by.replace(/^(user|token):/, ''));
 
-/** The incident lifecycle: create, acknowledge, resolve, reopen, notes, roles, responders, stats. */
+/**
+ * The incident lifecycle: create, update, acknowledge, resolve, reopen, and the reads (incidents,
+ * timeline, linked alerts, deliveries, stats). Notes, roles and responders live in
+ * incident-people.service.ts; channel posts and delivery outcomes in incident-notifications.ts.
+ */
 export class IncidentsService {
   constructor(private readonly d: IncidentsServiceDeps) {}
 
@@ -149,38 +151,6 @@ export class IncidentsService {
     return row;
   }
 
-  /** Tells the policy's channels (team Slack, …) about an incident event; never pages. */
-  async tellChannels(
-    exec: Executor,
-    inc: IncidentRow,
-    event: 'incident.triggered' | 'incident.acknowledged' | 'incident.resolved',
-  ) {
-    if (!inc.policy) return;
-    const spec = await this.d.oncall.policy(exec, inc.policy);
-    if (!spec?.channels.length) return;
-    const now = this.d.clock.now();
-    const counts = (await incidentStore.linkCounts(exec, [inc.id])).get(inc.id) ?? { total: 0, firing: 0 };
-    const seq = `${event}-${inc.escalation_run}-${inc.ack_seq}-${inc.resolved_at ?? 0}`;
-    await this.d.notify.schedule(
-      exec,
-      spec.channels.map((channel) => {
-        const id = `inc-${inc.id}-${seq}-ch-${channel}`;
-        return {
-          id,
-          incidentId: inc.id,
-          channel,
-          urgency: inc.urgency as 'high' | 'low',
-          page: false,
-          runAt: now,
-          message: incidentMessage({ links: this.d.links, externalUrl: this.d.externalUrl, now }, inc, event, {
-            id,
-            alerts: counts,
-          }),
-        };
-      }),
-    );
-  }
-
   async create(actor: Actor, input: CreateIncident): Promise<Incident> {
     const id = await this.d.database.transaction(async (trx) => {
       const row = await this.insert(trx, input, actorLabel(actor));
@@ -191,7 +161,7 @@ export class IncidentsService {
         resourceName: `#${row.number} ${row.title}`,
         after: input,
       });
-      await this.tellChannels(trx, row, 'incident.triggered');
+      await this.d.notifications.tellChannels(trx, row, 'incident.triggered');
       await this.d.escalator.start(trx, row);
       return row.id;
     });
@@ -351,157 +321,18 @@ export class IncidentsService {
         });
       if (action === 'reopen') {
         // The policy's channels heard it resolved; they hear it is open again.
-        await this.tellChannels(trx, next, 'incident.triggered');
+        await this.d.notifications.tellChannels(trx, next, 'incident.triggered');
         await this.d.escalator.start(trx, next);
       } else
-        await this.tellChannels(trx, next, action === 'acknowledge' ? 'incident.acknowledged' : 'incident.resolved');
+        await this.d.notifications.tellChannels(
+          trx,
+          next,
+          action === 'acknowledge' ? 'incident.acknowledged' : 'incident.resolved',
+        );
       return inc.id;
     };
     const id = exec ? await run(exec) : await this.d.database.transaction(run);
     if (!exec) this.d.queue.wake();
     return this.get(id, exec ?? this.db);
-  }
-
-  async note(actor: Actor, ref: string, text: string): Promise<TimelineEntry> {
-    return this.d.database.transaction(async (trx) => {
-      const inc = await this.row(trx, ref);
-      await incidentStore.record(trx, inc.id, this.d.clock.now(), [
-        { type: 'note', actor: actorLabel(actor), message: text },
-      ]);
-      const rows = await incidentStore
-        .timelineQuery(trx, inc.id)
-        .selectAll()
-        .where('type', '=', 'note')
-        .orderBy('id', 'desc')
-        .limit(1)
-        .execute();
-      return timelineView(rows[0] as never);
-    });
-  }
-
-  private async requireUser(exec: Executor, email: string, path: string) {
-    const u = await usersStore.byEmail(exec, email);
-    if (!u) throw new InputError(`${path}: no user ${email}`, { fields: [{ path, message: 'no such user' }] });
-    return u;
-  }
-
-  async assignRole(actor: Actor, ref: string, role: string, email: string): Promise<Incident> {
-    await this.d.database.transaction(async (trx) => {
-      const inc = await this.row(trx, ref);
-      await this.requireUser(trx, email, 'user');
-      const now = this.d.clock.now();
-      await incidentStore.setRole(trx, inc.id, role, email, now);
-      await incidentStore.record(trx, inc.id, now, [
-        {
-          type: 'role.assigned',
-          actor: actorLabel(actor),
-          message: `${role}: ${email}`,
-          details: { role, user: email },
-        },
-      ]);
-    });
-    return this.get(ref);
-  }
-
-  async removeRole(actor: Actor, ref: string, role: string): Promise<Incident> {
-    await this.d.database.transaction(async (trx) => {
-      const inc = await this.row(trx, ref);
-      if (!(await incidentStore.removeRole(trx, inc.id, role))) throw new NotFoundError(`nobody holds ${role}`);
-      await incidentStore.record(trx, inc.id, this.d.clock.now(), [
-        { type: 'role.removed', actor: actorLabel(actor), message: `${role} unassigned`, details: { role } },
-      ]);
-    });
-    return this.get(ref);
-  }
-
-  /** Adds a responder and pages them right away through their own notification rules. */
-  async addResponder(actor: Actor, ref: string, email: string, message?: string): Promise<Incident> {
-    await this.d.database.transaction(async (trx) => {
-      const inc = await this.row(trx, ref);
-      const user = await this.requireUser(trx, email, 'user');
-      const now = this.d.clock.now();
-      if (!(await incidentStore.addResponder(trx, inc.id, email, now))) return;
-      const log: TimelineInput[] = [
-        {
-          type: 'responder.added',
-          actor: actorLabel(actor),
-          message: `${email} asked to respond${message ? `: ${message}` : ''}`,
-          details: { user: email },
-        },
-      ];
-      if (inc.status !== 'resolved') {
-        const counts = (await incidentStore.linkCounts(trx, [inc.id])).get(inc.id) ?? { total: 0, firing: 0 };
-        const plan = await this.d.notify.planFor(trx, user.id, inc.urgency as 'high' | 'low');
-        const ctx = { links: this.d.links, externalUrl: this.d.externalUrl, now };
-        await this.d.notify.schedule(
-          trx,
-          plan.map((p) => {
-            const id = `inc-${inc.id}-responder-${user.id}-${p.contactMethodId}-${p.delayMs}`;
-            return {
-              id,
-              incidentId: inc.id,
-              userId: user.id,
-              contactMethodId: p.contactMethodId,
-              channel: p.channel,
-              address: p.address ?? undefined,
-              urgency: inc.urgency as 'high' | 'low',
-              page: true,
-              runAt: now + p.delayMs,
-              message: incidentMessage(ctx, inc, 'incident.triggered', {
-                id,
-                alerts: counts,
-                recipient: { user: email, name: user.name },
-              }),
-            };
-          }),
-        );
-        if (!plan.length)
-          log.push({
-            type: 'notification.failed',
-            actor: actorLabel(actor),
-            message: `${email} has no contact methods; nobody could reach them`,
-            details: { user: email, via: 'responder' },
-          });
-        for (const p of plan)
-          log.push({
-            type: 'notification.scheduled',
-            actor: actorLabel(actor),
-            message: `${email} via ${p.channel}`,
-            details: { channel: p.channel },
-          });
-      }
-      await incidentStore.record(trx, inc.id, now, log);
-    });
-    this.d.queue.wake();
-    return this.get(ref);
-  }
-
-  /** Delivery outcomes from notify become timeline entries, in notify's transaction. */
-  async onDelivery(exec: Executor, e: DeliveryEvent): Promise<void> {
-    const d = e.delivery;
-    if (!d.incidentId) return;
-    const who = `${d.channel}${d.address ? ` (${d.address})` : ''}`;
-    const r = e.result;
-    const answer = r ? `${r.statusCode ?? ''}${r.error ? ` ${r.error}` : ''}`.trim() : '';
-    await incidentStore.record(exec, d.incidentId, this.d.clock.now(), [
-      {
-        type: e.ok ? 'notification.delivered' : 'notification.failed',
-        actor: 'notify',
-        message: e.ok
-          ? `delivered to ${who} in ${r?.latencyMs ?? 0} ms`
-          : `${who}: ${answer || 'failed'}${e.final ? '' : ' (will retry)'}`,
-        details: {
-          delivery: d.id,
-          channel: d.channel,
-          channelType: d.channelType,
-          attempt: e.attempt,
-          statusCode: r?.statusCode ?? null,
-          latencyMs: r?.latencyMs ?? null,
-          error: r?.error ?? null,
-          final: e.final,
-          user: d.userId,
-        },
-      },
-    ]);
   }
 }

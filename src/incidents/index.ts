@@ -12,6 +12,8 @@ import { ACK_TIMEOUT_TASK, ESCALATE_TASK, Escalator } from './escalation.js';
 import { incidentRoutes } from './incident.routes.js';
 import { IncidentsService } from './incident.service.js';
 import { incidentStore } from './incident.store.js';
+import { IncidentNotifications } from './incident-notifications.js';
+import { IncidentPeople } from './incident-people.service.js';
 import { linkRoutes } from './link.routes.js';
 import { incidentsMigrations } from './migrations/2026-11-22-incidents.js';
 import { type IncidentReader, PostmortemService, postmortemMigrations, postmortemRoutes } from './postmortem/index.js';
@@ -44,17 +46,21 @@ export function incidentsModule(deps: IncidentsDeps): IncidentsModule {
     clock: deps.clock,
     queue: deps.queue,
     oncall: deps.oncall.service,
+    paging: deps.oncall.paging,
     notify: deps.notify.service,
+    contacts: deps.notify.contacts,
     links: deps.notify.links,
     externalUrl: deps.externalUrl,
     logger,
   };
   const escalator = new Escalator(common);
-  const service = new IncidentsService({ ...common, audit: deps.audit, escalator });
-  escalator.onRetrigger = (exec, inc) => service.tellChannels(exec, inc, 'incident.triggered');
-  const source = new AlertSource(deps.database, deps.clock, deps.oncall.service, service, escalator);
+  const notifications = new IncidentNotifications(common);
+  const service = new IncidentsService({ ...common, audit: deps.audit, escalator, notifications });
+  const people = new IncidentPeople({ ...common, incidents: service });
+  escalator.onRetrigger = (exec, inc) => notifications.tellChannels(exec, inc, 'incident.triggered');
+  const source = new AlertSource(deps.database, deps.clock, deps.oncall.service, service, notifications, escalator);
   deps.alerts.dispatcher.onGroupNotification((exec, e) => source.onGroupNotification(exec, e));
-  deps.notify.service.onDelivery((exec, e) => service.onDelivery(exec, e));
+  deps.notify.service.onDelivery((exec, e) => notifications.onDelivery(exec, e));
 
   const reader: IncidentReader = {
     get: async (exec, ref) => {
@@ -75,7 +81,7 @@ export function incidentsModule(deps: IncidentsDeps): IncidentsModule {
     name: 'incidents',
     migrations: [...incidentsMigrations, ...postmortemMigrations],
     routes: [
-      ...incidentRoutes(service, {
+      ...incidentRoutes(service, people, {
         now,
         linkContext: () => ({ links: deps.notify.links, externalUrl: deps.externalUrl, now: now() }),
       }),

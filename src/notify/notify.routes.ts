@@ -9,6 +9,7 @@ import {
   NotificationRuleInputSchema,
   NotificationRuleSchema,
 } from './contact.model.js';
+import type { ContactsService } from './contacts.service.js';
 import type { NotifyService } from './notify.service.js';
 
 const UserParams = z.object({ userId: z.string().min(1).max(64) });
@@ -42,7 +43,7 @@ const result = (r: {
 });
 
 /** Contact methods, notification rules, channel tests and delivery receipts. `:userId` may be `me`. */
-export function notifyRoutes(svc: NotifyService): AnyRoute[] {
+export function notifyRoutes(svc: NotifyService, contacts: ContactsService): AnyRoute[] {
   return [
     defineRoute({
       method: 'GET',
@@ -52,7 +53,7 @@ export function notifyRoutes(svc: NotifyService): AnyRoute[] {
       access: 'authenticated',
       params: UserParams,
       response: z.array(ContactMethodSchema),
-      handler: ({ params, principal }) => svc.listContacts(principal, params.userId),
+      handler: ({ params, principal }) => contacts.listContacts(principal, params.userId),
     }),
     defineRoute({
       method: 'POST',
@@ -61,11 +62,11 @@ export function notifyRoutes(svc: NotifyService): AnyRoute[] {
       tags: ['notify'],
       access: 'authenticated',
       params: UserParams,
-      authorize: ({ params, principal }) => void svc.mayManage(principal, params.userId),
+      authorize: ({ params, principal }) => void contacts.mayManage(principal, params.userId),
       body: ContactMethodInputSchema,
       response: ContactMethodSchema,
       status: 201,
-      handler: ({ params, body, principal, actor }) => svc.createContact(principal, actor, params.userId, body),
+      handler: ({ params, body, principal, actor }) => contacts.createContact(principal, actor, params.userId, body),
     }),
     defineRoute({
       method: 'DELETE',
@@ -75,7 +76,8 @@ export function notifyRoutes(svc: NotifyService): AnyRoute[] {
       access: 'authenticated',
       params: ContactParams,
       response: null,
-      handler: ({ params, principal, actor }) => svc.deleteContact(principal, actor, params.userId, params.contact),
+      handler: ({ params, principal, actor }) =>
+        contacts.deleteContact(principal, actor, params.userId, params.contact),
     }),
     defineRoute({
       method: 'POST',
@@ -86,7 +88,7 @@ export function notifyRoutes(svc: NotifyService): AnyRoute[] {
       params: ContactParams,
       response: TestResult,
       handler: async ({ params, principal, actor }) => {
-        const c = (await svc.listContacts(principal, params.userId)).find(
+        const c = (await contacts.listContacts(principal, params.userId)).find(
           (x) => x.name === params.contact || x.id === params.contact,
         );
         if (!c) throw new NotFoundError(`no contact method ${params.contact}`);
@@ -101,7 +103,7 @@ export function notifyRoutes(svc: NotifyService): AnyRoute[] {
       access: 'authenticated',
       params: UserParams,
       response: z.array(NotificationRuleSchema),
-      handler: ({ params, principal }) => svc.listRules(principal, params.userId),
+      handler: ({ params, principal }) => contacts.listRules(principal, params.userId),
     }),
     defineRoute({
       method: 'PUT',
@@ -110,10 +112,10 @@ export function notifyRoutes(svc: NotifyService): AnyRoute[] {
       tags: ['notify'],
       access: 'authenticated',
       params: UserParams,
-      authorize: ({ params, principal }) => void svc.mayManage(principal, params.userId),
+      authorize: ({ params, principal }) => void contacts.mayManage(principal, params.userId),
       body: z.strictObject({ rules: z.array(NotificationRuleInputSchema).max(20) }),
       response: z.array(NotificationRuleSchema),
-      handler: ({ params, body, principal, actor }) => svc.setRules(principal, actor, params.userId, body.rules),
+      handler: ({ params, body, principal, actor }) => contacts.setRules(principal, actor, params.userId, body.rules),
     }),
     defineRoute({
       method: 'POST',

@@ -12,8 +12,10 @@ import {
   TimelineSchema,
 } from './oncall.model.js';
 import type { OncallService } from './oncall.service.js';
+import type { OncallFeeds } from './oncall-feeds.service.js';
+import type { OncallPaging } from './oncall-paging.js';
+import { DAY } from './schedule/wall-clock.js';
 
-const DAY = 86_400_000;
 const NameParams = z.object({ name: z.string().min(1).max(253) });
 const ItemParams = NameParams.extend({ id: z.string().min(1).max(64) });
 const AtQuery = z.object({ at: InstantSchema.optional() });
@@ -48,7 +50,12 @@ const PolicyPreview = z.object({
 });
 
 /** Who is on call, timelines, overrides, swaps, personal shifts, calendar feeds, policy previews. */
-export function oncallRoutes(svc: OncallService, deps: { now: () => number; externalUrl: () => string }): AnyRoute[] {
+export function oncallRoutes(
+  svc: OncallService,
+  feeds: OncallFeeds,
+  paging: OncallPaging,
+  deps: { now: () => number; externalUrl: () => string },
+): AnyRoute[] {
   const range = (q: { from?: number | undefined; to?: number | undefined }, days = 14) => {
     const from = q.from ?? deps.now();
     return { from, to: q.to ?? from + days * DAY };
@@ -176,7 +183,7 @@ export function oncallRoutes(svc: OncallService, deps: { now: () => number; exte
       access: 'responder',
       params: NameParams,
       response: FeedView,
-      handler: async ({ params }) => ({ url: feedUrl(await svc.feedToken({ schedule: params.name })) }),
+      handler: async ({ params }) => ({ url: feedUrl(await feeds.feedToken({ schedule: params.name })) }),
     }),
     defineRoute({
       method: 'POST',
@@ -186,7 +193,7 @@ export function oncallRoutes(svc: OncallService, deps: { now: () => number; exte
       access: 'responder',
       params: NameParams,
       response: FeedView,
-      handler: async ({ params, actor }) => ({ url: feedUrl(await svc.newFeed(actor, { schedule: params.name })) }),
+      handler: async ({ params, actor }) => ({ url: feedUrl(await feeds.newFeed(actor, { schedule: params.name })) }),
     }),
     defineRoute({
       method: 'GET',
@@ -196,7 +203,7 @@ export function oncallRoutes(svc: OncallService, deps: { now: () => number; exte
       access: 'authenticated',
       response: FeedView,
       handler: async ({ principal }) => ({
-        url: principal.email ? feedUrl(await svc.feedToken({ userEmail: principal.email })) : null,
+        url: principal.email ? feedUrl(await feeds.feedToken({ userEmail: principal.email })) : null,
       }),
     }),
     defineRoute({
@@ -208,7 +215,7 @@ export function oncallRoutes(svc: OncallService, deps: { now: () => number; exte
       response: FeedView,
       handler: async ({ principal, actor }) => {
         if (!principal.email) throw new NotFoundError('sign in as a user to have a personal feed');
-        return { url: feedUrl(await svc.newFeed(actor, { userEmail: principal.email })) };
+        return { url: feedUrl(await feeds.newFeed(actor, { userEmail: principal.email })) };
       },
     }),
     defineRoute({
@@ -220,7 +227,7 @@ export function oncallRoutes(svc: OncallService, deps: { now: () => number; exte
       params: z.object({ token: z.string().min(1).max(200) }),
       response: null,
       handler: async ({ params, reply }) => {
-        const text = await svc.renderFeed(params.token.replace(/\.ics$/, ''));
+        const text = await feeds.renderFeed(params.token.replace(/\.ics$/, ''));
         if (text === undefined) throw new NotFoundError('no such calendar feed');
         return reply
           .header('content-type', 'text/calendar; charset=utf-8')
@@ -243,7 +250,7 @@ export function oncallRoutes(svc: OncallService, deps: { now: () => number; exte
         if (!spec) throw new NotFoundError(`no escalation policy ${params.name}`);
         const levels = [];
         for (let i = 0; i < spec.levels.length; i++) {
-          const t = await svc.previewLevel(params.name, spec, i, at);
+          const t = await paging.previewLevel(params.name, spec, i, at);
           levels.push({
             level: i,
             escalateAfterMinutes: spec.levels[i]?.escalateAfterMinutes ?? 0,
