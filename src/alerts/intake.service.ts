@@ -140,15 +140,9 @@ export class IntakeService {
     const all = batch.flatMap((p) => p.events);
     try {
       const scheduled = this.queue.scheduledCount;
-      const { result: outcome, synced } = await this.database.transactionSyncedLater((trx) =>
-        this.pipeline.ingest(trx, all),
-      );
-      // The flushes may start before the commit is on disk (at worst, a power failure loses an alert
-      // that was never acknowledged and whose notification went out: the sender retries). Repeats of
-      // known alerts schedule nothing: no reason to send every worker to the queue.
+      const outcome = await this.database.transaction((trx) => this.pipeline.ingest(trx, all));
+      // Repeats of known alerts schedule nothing: no reason to send every worker to the queue.
       if (this.queue.scheduledCount !== scheduled) this.queue.wake();
-      // Acknowledge only what is on disk.
-      await synced;
       let i = 0;
       for (const p of batch) {
         p.resolve({ alertIds: outcome.alertIds.slice(i, i + p.events.length) });

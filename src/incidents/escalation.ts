@@ -64,7 +64,7 @@ export class Escalator {
   private async step(exec: Executor, ref: StepRef): Promise<void> {
     const now = this.d.clock.now();
     const inc = await incidentStore.getForUpdate(exec, ref.incidentId, this.d.database.engine);
-    if (!inc || inc.status !== 'triggered' || Number(inc.escalation_run) !== ref.run || !inc.policy) return;
+    if (inc?.status !== 'triggered' || Number(inc.escalation_run) !== ref.run || !inc.policy) return;
     const spec = await this.d.oncall.policy(exec, inc.policy);
     const log: TimelineInput[] = [];
     if (!spec) {
@@ -267,7 +267,7 @@ export class Escalator {
     const { incidentId, ackSeq } = task.payload as { incidentId: string; ackSeq: number };
     await this.d.database.relaxedTransaction(async (trx) => {
       const inc = await incidentStore.getForUpdate(trx, incidentId, this.d.database.engine);
-      if (!inc || inc.status !== 'acknowledged' || Number(inc.ack_seq) !== ackSeq) return;
+      if (inc?.status !== 'acknowledged' || Number(inc.ack_seq) !== ackSeq) return;
       const now = this.d.clock.now();
       const run = Number(inc.escalation_run) + 1;
       await incidentStore.update(trx, inc.id, {

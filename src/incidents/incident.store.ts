@@ -126,7 +126,7 @@ export const incidentStore = {
     await db(exec)
       .insertInto('incident_timeline')
       .values(
-        entries.map((e, i) => ({
+        entries.map((e, _i) => ({
           id: monotonicId(at),
           incident_id: incidentId,
           at,

@@ -32,14 +32,6 @@ export interface Database {
    * relaxed commits, never one before a durable one. Never for a write acknowledged to a client.
    */
   relaxedTransaction<T>(fn: (trx: Tx) => Promise<T>): Promise<T>;
-  /**
-   * A durable transaction whose flush to disk happens off the event loop: the commit returns as soon
-   * as it is visible (`result`), and `synced` resolves once it is on disk. Callers acknowledge to a
-   * client only after `synced`, but may start follow-up work (wake the queue) before it. Concurrent
-   * callers share one flush (SQLite: fsync of the WAL in libuv's thread pool instead of a blocking
-   * fsync inside COMMIT; PostgreSQL: an ordinary commit, already synced).
-   */
-  transactionSyncedLater<T>(fn: (trx: Tx) => Promise<T>): Promise<{ result: T; synced: Promise<void> }>;
   /** Cheap reachability probe used by /readyz. */
   ping(): Promise<void>;
   /** `PRAGMA integrity_check` on SQLite; a trivial query on PostgreSQL. */
@@ -93,7 +85,6 @@ function openSqlite(file: string, log: ((e: LogEvent) => void) | undefined): Dat
         await sql`pragma synchronous = FULL`.execute(conn);
       }
     });
-  const wal = walSyncer(file);
   return {
     engine: 'sqlite',
     schema: undefined,
@@ -102,10 +93,6 @@ function openSqlite(file: string, log: ((e: LogEvent) => void) | undefined): Dat
     // The safety level may not change inside a transaction, so it is set around it, on the one
     // connection held for the whole span.
     relaxedTransaction: relaxed,
-    transactionSyncedLater: async (fn) => {
-      const result = await relaxed(fn);
-      return { result, synced: wal.sync() };
-    },
     ping: async () => {
       await sql`select 1`.execute(db);
     },
@@ -113,51 +100,7 @@ function openSqlite(file: string, log: ((e: LogEvent) => void) | undefined): Dat
       const rows = handle.pragma('integrity_check') as Array<{ integrity_check: string }>;
       return rows.map((r) => r.integrity_check).join('; ');
     },
-    close: once(async () => {
-      await db.destroy();
-      await wal.close();
-    }),
-  };
-}
-
-/**
- * fsync of the WAL file in libuv's thread pool, shared by concurrent callers: a call while a flush
- * runs waits for the next one (the running flush may have started before the caller's commit was
- * written), and every caller waiting for that next one shares it. fsync applies to the file, not the
- * descriptor, so a read-only descriptor of `<db>-wal` flushes what SQLite's connection wrote.
- */
-function walSyncer(file: string) {
-  let handle: Promise<fs.promises.FileHandle> | undefined;
-  let running: Promise<void> | undefined;
-  let next: Promise<void> | undefined;
-  const flush = async () => {
-    if (file === ':memory:') return;
-    handle ??= fs.promises.open(`${file}-wal`, 'r');
-    await (await handle).sync();
-  };
-  const sync = (): Promise<void> => {
-    if (!running) {
-      running = flush().finally(() => {
-        running = undefined;
-      });
-      return running;
-    }
-    next ??= running
-      .catch(() => {})
-      .then(() => {
-        next = undefined;
-        return sync();
-      });
-    return next;
-  };
-  return {
-    sync,
-    async close() {
-      await running?.catch(() => {});
-      const h = await handle?.catch(() => undefined);
-      handle = undefined;
-      await h?.close();
-    },
+    close: once(() => db.destroy()),
   };
 }
 
@@ -220,7 +163,6 @@ function openPostgres(url: string, options: DatabaseOptions, log: ((e: LogEvent)
         await sql`set local synchronous_commit = off`.execute(trx);
         return fn(trx);
       }),
-    transactionSyncedLater: async (fn) => ({ result: await db.transaction().execute(fn), synced: Promise.resolve() }),
     ping: async () => {
       await sql`select 1`.execute(db);
     },

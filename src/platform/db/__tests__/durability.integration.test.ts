@@ -5,7 +5,7 @@ import { sql } from 'kysely';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { engines, openTestDatabase, type TestDatabase } from '../../../../test/support/engines.js';
 
-/** The three commit flavours: durable, relaxed (bookkeeping), durable with the flush off the event loop. */
+/** Relaxed commits (bookkeeping): atomic like any transaction, and the connection is durable again afterwards. */
 describe.each(engines())('commit durability flavours on %s', (engine) => {
   let tdb: TestDatabase;
   let dir: string;
@@ -35,16 +35,5 @@ describe.each(engines())('commit durability flavours on %s', (engine) => {
       expect(
         (await sql<{ synchronous: number }>`pragma synchronous`.execute(tdb.database.db)).rows[0]?.synchronous,
       ).toBe(2);
-  });
-
-  it('transactionSyncedLater: visible at commit, synced later; concurrent callers all get synced', async () => {
-    const runs = await Promise.all(
-      Array.from({ length: 20 }, (_, i) =>
-        tdb.database.transactionSyncedLater((trx) => trx.insertInto('t').values({ a: i }).execute()),
-      ),
-    );
-    expect(await count()).toBe(20);
-    await Promise.all(runs.map((r) => r.synced));
-    if (engine === 'sqlite') expect(fs.existsSync(path.join(dir, 'db.sqlite-wal'))).toBe(true);
   });
 });
