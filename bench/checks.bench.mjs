@@ -31,10 +31,10 @@
 //   --keep                   keep the temporary directory (database, exporter config)
 import { execFileSync, fork, spawn, spawnSync } from 'node:child_process';
 import fs from 'node:fs';
-import net from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { cpuSeconds, freePort, loadavg, log, processGroup, sleep, waitFor } from './alerts/procs.mjs';
 
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
 const here = path.join(root, 'bench', 'checks');
@@ -78,95 +78,9 @@ const SAMPLE_MS = 5000;
 // ---------------------------------------------------------------- process bookkeeping
 
 const tmp = fs.mkdtempSync(path.join(os.tmpdir(), 'mainstay-checks-bench-'));
-const children = new Set();
-let cleaned = false;
-function cleanup() {
-  if (cleaned) return;
-  cleaned = true;
-  for (const c of children) {
-    try {
-      c.kill('SIGKILL');
-    } catch {}
-  }
-  if (!cfg.keep) fs.rmSync(tmp, { recursive: true, force: true });
-}
-process.on('exit', cleanup);
-for (const sig of ['SIGINT', 'SIGTERM']) {
-  process.on(sig, () => {
-    log(`${sig}: stopping`);
-    cleanup();
-    process.exit(130);
-  });
-}
-
-function track(child, name) {
-  children.add(child);
-  child.on('exit', (code, signal) => {
-    children.delete(child);
-    if (!child.expectedExit) log(`${name} exited unexpectedly (code ${code}, signal ${signal})`);
-  });
-  return child;
-}
-
-async function stopChild(child, timeoutMs = 30000) {
-  if (!child || child.exitCode !== null || child.signalCode !== null) return;
-  child.expectedExit = true;
-  const exited = new Promise((resolve) => child.once('exit', resolve));
-  child.kill('SIGTERM');
-  const t = setTimeout(() => child.kill('SIGKILL'), timeoutMs);
-  await exited;
-  clearTimeout(t);
-}
-
-function log(msg) {
-  process.stderr.write(`[checks.bench ${new Date().toISOString().slice(11, 19)}] ${msg}\n`);
-}
-
-const sleep = (ms) => new Promise((r) => setTimeout(r, ms));
-
-async function freePort() {
-  return new Promise((resolve, reject) => {
-    const s = net.createServer();
-    s.once('error', reject);
-    s.listen(0, '127.0.0.1', () => {
-      const { port } = s.address();
-      s.close(() => resolve(port));
-    });
-  });
-}
-
-async function waitFor(url, timeoutMs = 60000) {
-  const until = Date.now() + timeoutMs;
-  for (;;) {
-    try {
-      const r = await fetch(url, { signal: AbortSignal.timeout(2000) });
-      if (r.ok) return;
-    } catch {}
-    if (Date.now() > until) throw new Error(`${url} did not answer within ${timeoutMs} ms`);
-    await sleep(200);
-  }
-}
+const { track, stopChild, cleanup } = processGroup({ tmp, keep: cfg.keep });
 
 // ---------------------------------------------------------------- /proc readings
-
-const CLK_TCK = (() => {
-  try {
-    return Number(execFileSync('getconf', ['CLK_TCK']).toString().trim()) || 100;
-  } catch {
-    return 100;
-  }
-})();
-
-/** CPU seconds (user + system, all threads) of a process. */
-function cpuSeconds(pid) {
-  try {
-    const s = fs.readFileSync(`/proc/${pid}/stat`, 'utf8');
-    const rest = s.slice(s.lastIndexOf(')') + 2).split(' ');
-    return (Number(rest[11]) + Number(rest[12])) / CLK_TCK;
-  } catch {
-    return Number.NaN;
-  }
-}
 
 /** VmRSS and VmHWM (peak) in bytes. */
 function memory(pid) {
@@ -185,8 +99,6 @@ function machineTimes() {
   const total = f.reduce((a, b) => a + b, 0);
   return { busy: total - f[3] - f[4], steal: f[7] ?? 0, total };
 }
-
-const loadavg = () => fs.readFileSync('/proc/loadavg', 'utf8').split(' ').slice(0, 3).map(Number);
 
 // ---------------------------------------------------------------- the probed target
 

@@ -7,7 +7,7 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { freePort, log, waitFor } from './procs.mjs';
+import { freePort, log, processGroup, waitFor } from './procs.mjs';
 import { monotonicUs } from './profile.mjs';
 
 const here = path.dirname(fileURLToPath(import.meta.url));
@@ -18,45 +18,7 @@ export const AM_BIN = '/usr/bin/prometheus-alertmanager';
  */
 export function createHarness(cfg) {
   const { tmp } = cfg;
-  const children = new Set();
-  let cleaned = false;
-  function cleanup() {
-    if (cleaned) return;
-    cleaned = true;
-    for (const c of children) {
-      try {
-        c.kill('SIGKILL');
-      } catch {}
-    }
-    if (!cfg.keep) fs.rmSync(tmp, { recursive: true, force: true });
-  }
-  process.on('exit', cleanup);
-  for (const sig of ['SIGINT', 'SIGTERM']) {
-    process.on(sig, () => {
-      log(`${sig}: stopping`);
-      cleanup();
-      process.exit(130);
-    });
-  }
-
-  function track(child, name) {
-    children.add(child);
-    child.on('exit', (code, signal) => {
-      children.delete(child);
-      if (!child.expectedExit) log(`${name} exited unexpectedly (code ${code}, signal ${signal})`);
-    });
-    return child;
-  }
-
-  async function stopChild(child, timeoutMs = 30000) {
-    if (!child || child.exitCode !== null || child.signalCode !== null) return;
-    child.expectedExit = true;
-    const exited = new Promise((resolve) => child.once('exit', resolve));
-    child.kill('SIGTERM');
-    const t = setTimeout(() => child.kill('SIGKILL'), timeoutMs);
-    await exited;
-    clearTimeout(t);
-  }
+  const { track, stopChild, cleanup } = processGroup({ tmp, keep: cfg.keep });
 
   // ---------------------------------------------------------------- the driver (load generator + webhook recorder)
 

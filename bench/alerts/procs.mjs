@@ -1,14 +1,63 @@
-// Process bookkeeping and /proc readings for bench/alerts.bench.mjs (the same readings as
-// bench/checks.bench.mjs: CPU from /proc/<pid>/stat, RSS from /proc/<pid>/status).
+// Process bookkeeping and /proc readings shared by the benchmarks (CPU from /proc/<pid>/stat, RSS
+// from /proc/<pid>/status).
 import { execFileSync } from 'node:child_process';
 import fs from 'node:fs';
 import net from 'node:net';
 import os from 'node:os';
+import path from 'node:path';
 
 export const sleep = (ms) => new Promise((r) => setTimeout(r, ms));
 
+const SCRIPT = path.basename(process.argv[1] ?? 'bench', '.mjs');
+
 export function log(msg) {
-  process.stderr.write(`[alerts.bench ${new Date().toISOString().slice(11, 19)}] ${msg}\n`);
+  process.stderr.write(`[${SCRIPT} ${new Date().toISOString().slice(11, 19)}] ${msg}\n`);
+}
+
+/**
+ * The child processes of one benchmark run: `track` registers one (and reports an exit nobody asked
+ * for), `stopChild` stops one (SIGTERM, then SIGKILL), `cleanup` kills the rest and removes `tmp`
+ * (unless `keep`); it also runs on exit and on SIGINT/SIGTERM.
+ */
+export function processGroup({ tmp, keep = false }) {
+  const children = new Set();
+  let cleaned = false;
+  function cleanup() {
+    if (cleaned) return;
+    cleaned = true;
+    for (const c of children) {
+      try {
+        c.kill('SIGKILL');
+      } catch {}
+    }
+    if (!keep) fs.rmSync(tmp, { recursive: true, force: true });
+  }
+  process.on('exit', cleanup);
+  for (const sig of ['SIGINT', 'SIGTERM']) {
+    process.on(sig, () => {
+      log(`${sig}: stopping`);
+      cleanup();
+      process.exit(130);
+    });
+  }
+  function track(child, name) {
+    children.add(child);
+    child.on('exit', (code, signal) => {
+      children.delete(child);
+      if (!child.expectedExit) log(`${name} exited unexpectedly (code ${code}, signal ${signal})`);
+    });
+    return child;
+  }
+  async function stopChild(child, timeoutMs = 30000) {
+    if (!child || child.exitCode !== null || child.signalCode !== null) return;
+    child.expectedExit = true;
+    const exited = new Promise((resolve) => child.once('exit', resolve));
+    child.kill('SIGTERM');
+    const t = setTimeout(() => child.kill('SIGKILL'), timeoutMs);
+    await exited;
+    clearTimeout(t);
+  }
+  return { track, stopChild, cleanup };
 }
 
 export function round(x, d = 0) {

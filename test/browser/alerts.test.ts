@@ -2,7 +2,7 @@ import path from 'node:path';
 import type { Browser, BrowserContext, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
 import { startTestServer, type TestServer } from '../support/server.js';
-import { HAS_CHROMIUM, launchChromium, SHOTS, skipWithoutChromium } from './support.js';
+import { adminApi, HAS_CHROMIUM, launchChromium, SHOTS, signIn, skipWithoutChromium } from './support.js';
 
 /**
  * The alerts UI end to end in Debian's chromium against a whole Mainstay: routing, inhibition and
@@ -54,17 +54,8 @@ describe('alerts UI in chromium', () => {
   }, async (ctx) => {
     if (skipWithoutChromium(ctx)) return;
     if (!server || !browser) throw new Error('beforeAll did not start the server and browser');
-    const { url, adminEmail, adminPassword, adminToken } = server;
-    const call = async (method: string, p: string, body?: unknown) => {
-      const res = await fetch(`${url}${p}`, {
-        method,
-        headers: { authorization: `Bearer ${adminToken}`, ...(body ? { 'content-type': 'application/json' } : {}) },
-        body: body ? JSON.stringify(body) : undefined,
-      });
-      const text = await res.text();
-      if (!res.ok) throw new Error(`${method} ${p}: ${res.status} ${text}`);
-      return text ? JSON.parse(text) : undefined;
-    };
+    const { url, adminEmail, adminPassword } = server;
+    const call = adminApi(server);
 
     // Configuration as code: two receivers, a tree with a db branch, an inhibition, two maintenance windows.
     const now = Date.now();
@@ -166,9 +157,7 @@ describe('alerts UI in chromium', () => {
       page.getByRole('navigation', { name: 'Main' }).getByRole('link', { name, exact: true }).click();
 
     await page.goto(`${url}/alerts`);
-    await page.getByLabel('Email').fill(adminEmail);
-    await page.getByLabel('Password').fill(adminPassword);
-    await page.getByRole('button', { name: 'Sign in' }).click();
+    await signIn(page, adminEmail, adminPassword);
     await page.getByTestId('alerts-page').waitFor();
     const rows = page.getByTestId('alert-row');
     await expect.poll(() => rows.count(), { timeout: 15_000 }).toBe(5);
@@ -341,9 +330,7 @@ describe('alerts UI in chromium', () => {
     const viewer = await browser.newContext({ viewport: { width: 1360, height: 900 } });
     const viewerPage = await viewer.newPage();
     await viewerPage.goto(alertUrl);
-    await viewerPage.getByLabel('Email').fill('viewer@example.test');
-    await viewerPage.getByLabel('Password').fill('viewer password 123');
-    await viewerPage.getByRole('button', { name: 'Sign in' }).click();
+    await signIn(viewerPage, 'viewer@example.test', 'viewer password 123');
     await viewerPage.getByTestId('why-trail').waitFor();
     expect(await viewerPage.getByTestId('acknowledge').count()).toBe(0);
     expect(await viewerPage.getByTestId('resolve').count()).toBe(0);

@@ -4,7 +4,7 @@ import path from 'node:path';
 import type { Browser, BrowserContext, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
 import { startTestServer, type TestServer } from '../support/server.js';
-import { HAS_CHROMIUM, launchChromium, SHOTS, skipWithoutChromium } from './support.js';
+import { HAS_CHROMIUM, launchChromium, SHOTS, signIn, skipWithoutChromium } from './support.js';
 
 /**
  * The checks UI end to end in Debian's chromium against a whole Mainstay and a local HTTP
@@ -76,9 +76,7 @@ describe('checks UI in chromium', () => {
     });
 
     await page.goto(`${url}/checks`);
-    await page.getByLabel('Email').fill(adminEmail);
-    await page.getByLabel('Password').fill(adminPassword);
-    await page.getByRole('button', { name: 'Sign in' }).click();
+    await signIn(page, adminEmail, adminPassword);
     await page.getByTestId('checks-page').waitFor();
     await page.getByTestId('checks-table').getByTestId('empty-state').waitFor();
     await shot(page, 'checks-01-empty-list');

@@ -4,7 +4,7 @@ import path from 'node:path';
 import type { Browser, BrowserContext, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
 import { startTestServer, type TestServer } from '../support/server.js';
-import { HAS_CHROMIUM, launchChromium, SHOTS, skipWithoutChromium } from './support.js';
+import { adminApi, HAS_CHROMIUM, launchChromium, SHOTS, signIn, skipWithoutChromium } from './support.js';
 
 /**
  * Incidents, on-call and notification settings end to end in Debian's chromium against a whole
@@ -80,17 +80,8 @@ describe('incidents and on-call UI in chromium', () => {
   }, async (ctx) => {
     if (skipWithoutChromium(ctx)) return;
     if (!server || !browser || !hook) throw new Error('beforeAll did not start the server, browser and webhook');
-    const { url, adminEmail, adminPassword, adminToken } = server;
-    const call = async (method: string, p: string, body?: unknown) => {
-      const res = await fetch(`${url}${p}`, {
-        method,
-        headers: { authorization: `Bearer ${adminToken}`, ...(body ? { 'content-type': 'application/json' } : {}) },
-        body: body ? JSON.stringify(body) : undefined,
-      });
-      const text = await res.text();
-      if (!res.ok) throw new Error(`${method} ${p}: ${res.status} ${text}`);
-      return text ? JSON.parse(text) : undefined;
-    };
+    const { url, adminEmail, adminPassword } = server;
+    const call = adminApi(server);
 
     // Two people who take turns; both reachable through the webhook, so whoever is on call now gets paged.
     const people = [
@@ -170,9 +161,7 @@ describe('incidents and on-call UI in chromium', () => {
       page.getByRole('navigation', { name: 'Main' }).getByRole('link', { name, exact: true }).click();
 
     await page.goto(`${url}/incidents`);
-    await page.getByLabel('Email').fill(adminEmail);
-    await page.getByLabel('Password').fill(adminPassword);
-    await page.getByRole('button', { name: 'Sign in' }).click();
+    await signIn(page, adminEmail, adminPassword);
     await page.getByTestId('incidents-page').waitFor();
 
     // The list: the open incident with its severity and status; the resolved tab is empty.

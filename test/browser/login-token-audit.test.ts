@@ -2,7 +2,7 @@ import path from 'node:path';
 import type { Browser, BrowserContext, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
 import { startTestServer, type TestServer } from '../support/server.js';
-import { HAS_CHROMIUM, launchChromium, SHOTS, skipWithoutChromium } from './support.js';
+import { HAS_CHROMIUM, launchChromium, SHOTS, signIn, skipWithoutChromium } from './support.js';
 
 /**
  * The web app end to end in Debian's chromium: sign in, create an API token (shown once),
@@ -55,9 +55,7 @@ describe('web app in chromium', () => {
     await expect.poll(() => page.getByTestId('login-page').isVisible()).toBe(true);
 
     // A wrong password is answered on the form, not with a blank page.
-    await page.getByLabel('Email').fill(adminEmail);
-    await page.getByLabel('Password').fill('not the password');
-    await page.getByRole('button', { name: 'Sign in' }).click();
+    await signIn(page, adminEmail, 'not the password');
     await page.getByTestId('form-error').waitFor();
     await shot(page, '01-login-error');
 
