@@ -3,6 +3,7 @@ import type { Page, PageQuery } from '../api/types';
 import { Button } from './button';
 import { EmptyState } from './empty-state';
 import { ErrorState } from './error-state';
+import { PageControls } from './page-controls';
 import { readUrlParam, writeUrlParams } from './url-state';
 import { useDebounced } from './use-debounced';
 
@@ -266,34 +267,19 @@ export function DataTable<T>({
             <span aria-live="polite" data-testid="table-range">
               {page ? (total === 0 ? 'No rows' : `${from}–${to} of ${total}`) : ' '}
             </span>
-            <div className="row">
-              <label htmlFor={`${searchId}-size`}>Rows per page</label>
-              <select
-                id={`${searchId}-size`}
-                className="field-input"
-                value={limit}
-                onChange={(e) => {
-                  setLimit(Number(e.target.value));
-                  setOffset(0);
-                }}
-              >
-                {PAGE_SIZES.map((n) => (
-                  <option key={n} value={n}>
-                    {n}
-                  </option>
-                ))}
-              </select>
-              <Button
-                size="sm"
-                onClick={() => setOffset(Math.max(0, offset - limit))}
-                disabled={offset === 0 || loading}
-              >
-                Previous
-              </Button>
-              <Button size="sm" onClick={() => setOffset(offset + limit)} disabled={offset + limit >= total || loading}>
-                Next
-              </Button>
-            </div>
+            <PageControls
+              id={`${searchId}-size`}
+              limit={limit}
+              offset={offset}
+              total={total}
+              sizes={PAGE_SIZES}
+              onLimit={(n) => {
+                setLimit(n);
+                setOffset(0);
+              }}
+              onOffset={setOffset}
+              disabled={loading}
+            />
           </div>
         </>
       )}

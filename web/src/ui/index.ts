@@ -14,6 +14,7 @@ export { Form } from './form';
 export { browserTimeZone, formatDateTime, formatRelative } from './format';
 export { JsonBlock } from './json-block';
 export { Card, Page, PageHeader } from './page';
+export { PageControls } from './page-controls';
 export { Select, type SelectOption } from './select';
 export { TextArea, TextField } from './text-field';
 export { Time } from './time';

@@ -1,7 +1,17 @@
 import { useCallback, useEffect, useMemo, useState } from 'react';
 import { Link } from 'react-router-dom';
 import { ApiError } from '../../api/client';
-import { Button, EmptyState, ErrorState, Page, Select, TextField, useDebounced, useUrlState } from '../../ui';
+import {
+  Button,
+  EmptyState,
+  ErrorState,
+  Page,
+  PageControls,
+  Select,
+  TextField,
+  useDebounced,
+  useUrlState,
+} from '../../ui';
 import { AlertTable } from './alert-table';
 import { type AlertStatusFilter, alertsApi } from './alerts-api';
 import { usePolled } from './use-polled';
@@ -196,27 +206,15 @@ export function AlertsPage() {
               <span className="muted">{paused ? ' · paused' : ' · refreshes every 5 s'}</span>
             ) : null}
           </span>
-          <div className="row">
-            <label htmlFor="alerts-page-size">Rows per page</label>
-            <select
-              id="alerts-page-size"
-              className="field-input"
-              value={limit}
-              onChange={(e) => setLimit(Number(e.target.value))}
-            >
-              {PAGE_SIZES.map((n) => (
-                <option key={n} value={n}>
-                  {n}
-                </option>
-              ))}
-            </select>
-            <Button size="sm" onClick={() => setOffset(Math.max(0, offset - limit))} disabled={offset === 0}>
-              Previous
-            </Button>
-            <Button size="sm" onClick={() => setOffset(offset + limit)} disabled={offset + limit >= total}>
-              Next
-            </Button>
-          </div>
+          <PageControls
+            id="alerts-page-size"
+            limit={limit}
+            offset={offset}
+            total={total}
+            sizes={PAGE_SIZES}
+            onLimit={setLimit}
+            onOffset={setOffset}
+          />
         </div>
       </div>
     </Page>

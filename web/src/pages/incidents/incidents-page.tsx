@@ -2,7 +2,18 @@ import { useCallback, useEffect, useState } from 'react';
 import { Link, useNavigate } from 'react-router-dom';
 import { useCurrentUser } from '../../auth/session';
 import { roleAtLeast } from '../../features/accounts/roles';
-import { Button, EmptyState, ErrorState, Page, Select, TextField, Time, useDebounced, useUrlState } from '../../ui';
+import {
+  Button,
+  EmptyState,
+  ErrorState,
+  Page,
+  PageControls,
+  Select,
+  TextField,
+  Time,
+  useDebounced,
+  useUrlState,
+} from '../../ui';
 import { usePolled } from '../alerts/use-polled';
 import { formatDuration, IncidentSeverity, IncidentStatusBadge } from './incident-format';
 import { type Incident, type IncidentStatus, incidentsApi, SEVERITIES, type Severity } from './incidents-api';
@@ -220,27 +231,15 @@ export function IncidentsPage() {
               : ' '}
             {data ? <span className="muted"> · refreshes every 5 s</span> : null}
           </span>
-          <div className="row">
-            <label htmlFor="incidents-page-size">Rows per page</label>
-            <select
-              id="incidents-page-size"
-              className="field-input"
-              value={limit}
-              onChange={(e) => setLimit(Number(e.target.value))}
-            >
-              {PAGE_SIZES.map((n) => (
-                <option key={n} value={n}>
-                  {n}
-                </option>
-              ))}
-            </select>
-            <Button size="sm" onClick={() => setOffset(Math.max(0, offset - limit))} disabled={offset === 0}>
-              Previous
-            </Button>
-            <Button size="sm" onClick={() => setOffset(offset + limit)} disabled={offset + limit >= total}>
-              Next
-            </Button>
-          </div>
+          <PageControls
+            id="incidents-page-size"
+            limit={limit}
+            offset={offset}
+            total={total}
+            sizes={PAGE_SIZES}
+            onLimit={setLimit}
+            onOffset={setOffset}
+          />
         </div>
       </div>
       <NewIncidentDialog open={creating} onClose={() => setCreating(false)} />
