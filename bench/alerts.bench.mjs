@@ -48,19 +48,15 @@ import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { createHarness } from './alerts/harness.mjs';
-import { cpuWindow, loadavg, log, memoryMiB, round, sleep, waitQuiet } from './alerts/procs.mjs';
+import { cpuWindow, loadavg, log, memoryMiB, parseFlags, round, sleep, waitQuiet } from './alerts/procs.mjs';
 import { loadProfile, summariseProfile } from './alerts/profile.mjs';
+import { benchRun } from './results.mjs';
 
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
 
 // ---------------------------------------------------------------- options
 
-const flags = new Map();
-for (const a of process.argv.slice(2)) {
-  const m = /^--([a-z0-9-]+)(?:=(.*))?$/.exec(a);
-  if (m) flags.set(m[1], m[2] ?? 'true');
-  else log(`ignoring argument ${a}`);
-}
+const flags = parseFlags();
 const quick = flags.has('quick');
 const num = (name, full, q) => Number(flags.get(name) ?? (quick ? q : full));
 const list = (name, full, q) =>
@@ -93,6 +89,7 @@ const cfg = {
 };
 const BENCH_DB = 'mainstay_bench';
 const P99_TARGET_MS = 10;
+const record = benchRun('alerts', { quick });
 
 // ---------------------------------------------------------------- process bookkeeping
 
@@ -730,6 +727,181 @@ function table(s) {
   return [head, head.map(() => '---'), ...rows].map((r) => `| ${r.join(' | ')} |`).join('\n');
 }
 
+// ---------------------------------------------------------------- results for BENCHMARKS.md
+
+/** The figures for BENCHMARKS.md's table (bench/results.mjs). */
+function records(s) {
+  const out = [];
+  const AM = 'Alertmanager 0.25';
+  for (const key of ['pdSqlite', 'pdPostgres']) {
+    const p = s[key];
+    if (!p) continue;
+    const eng = key === 'pdSqlite' ? 'SQLite' : 'PostgreSQL';
+    const id = `alerts.pd.${key === 'pdSqlite' ? 'sqlite' : 'postgres'}`;
+    if (p.error) {
+      out.push({ id, figure: `PagerDuty intake, ${eng}`, value: null, notes: `failed: ${p.error}` });
+      continue;
+    }
+    const best = p.ladder.find((st) => st.offeredPerSec === p.highestRateWithP99Within10ms);
+    const top = p.ladder.reduce((a, st) => (st.okPerSec > (a?.okPerSec ?? -1) ? st : a), undefined);
+    out.push(
+      {
+        id: `${id}.p99rate`,
+        figure: `PagerDuty intake, ${eng}: highest offered rate with p99 ≤ 10 ms (from due time)`,
+        value: p.highestRateWithP99Within10ms ?? 0,
+        unit: 'events/s',
+        target: 10000,
+        targetOp: '>=',
+        display: best
+          ? `${best.offeredPerSec.toLocaleString('en')}/s (p50/p99 ${best.serviceMs.p50}/${best.correctedMs?.p99 ?? best.serviceMs.p99} ms)`
+          : 'none of the steps',
+        notes: `steps ${cfg.pdRates.join(', ')}/s, ${cfg.pdSeconds} s each`,
+      },
+      {
+        id: `${id}.max`,
+        figure: `PagerDuty intake, ${eng}: most events/s answered`,
+        value: p.maxOkPerSec,
+        unit: 'events/s',
+        target: 10000,
+        targetOp: '>=',
+        display: `${p.maxOkPerSec.toLocaleString('en')}/s; closed loop (${p.closed.connections} conns) ${p.closed.okPerSec.toLocaleString('en')}/s, p50/p99 ${p.closed.serviceMs.p50}/${p.closed.serviceMs.p99} ms`,
+        notes: top ? `open loop best: ${top.okPerSec}/s at ${top.offeredPerSec}/s offered` : undefined,
+      },
+      {
+        id: `${id}.durability`,
+        figure: `PagerDuty intake, ${eng}: events answered 2xx that the alerts hold`,
+        value: p.durability.eventsHeld,
+        unit: 'events',
+        target: p.durability.accepted,
+        targetOp: '>=',
+        pass: p.durability.match,
+        display: `${p.durability.eventsHeld.toLocaleString('en')} of ${p.durability.accepted.toLocaleString('en')}`,
+      },
+    );
+  }
+  const L = s.large;
+  if (L?.mainstay) {
+    const m = L.mainstay;
+    const a = L.alertmanager;
+    const n = L.alerts.toLocaleString('en');
+    const anchor = a ? { anchorName: AM } : {};
+    for (const [k, v] of Object.entries(m.api)) {
+      const av = a?.api?.[k];
+      out.push({
+        id: `alerts.list.${k}`,
+        figure: `${n} alerts: \`GET ${decodeURIComponent(v.url)}\`, p95`,
+        value: v.p95Ms,
+        unit: 'ms',
+        target: 100,
+        targetOp: '<=',
+        display: `p50/p95 ${v.p50Ms}/${v.p95Ms} ms (total ${v.total.toLocaleString('en')}${v.partial ? ', partial' : ''})`,
+        ...(av
+          ? {
+              anchorName: AM,
+              anchorValue: av.p95Ms,
+              anchorDisplay: `p50/p95 ${av.p50Ms}/${av.p95Ms} ms (all ${av.returned.toLocaleString('en')}, no paging)`,
+              ratio: null,
+            }
+          : {}),
+      });
+    }
+    out.push(
+      {
+        id: 'alerts.large.rss5k',
+        figure: 'RSS holding 5,000 alerts',
+        value: m.rssAt5kMiB,
+        unit: 'MiB',
+        ...anchor,
+        anchorValue: a?.rssAt5kMiB,
+      },
+      {
+        id: 'alerts.large.rssAll',
+        figure: `RSS holding ${n} alerts (all notified, idle)`,
+        value: m.rssAtAllMiB,
+        unit: 'MiB',
+        ...anchor,
+        anchorValue: a?.rssAtAllMiB,
+        display: `${m.rssAtAllMiB} MiB (peak ${m.peakRssMiB})`,
+        anchorDisplay: a ? `${a.rssAtAllMiB} MiB (peak ${a.peakRssMiB})` : undefined,
+      },
+      {
+        id: 'alerts.large.load',
+        figure: `loading ${n} alerts in POSTs of 1,000`,
+        value: m.loadRest.alertsPerSec,
+        unit: 'alerts/s',
+        ...anchor,
+        anchorValue: a?.loadRest.alertsPerSec,
+      },
+    );
+  }
+  const D = s.delivery;
+  if (D?.mainstay) {
+    const m = D.mainstay;
+    const a = D.alertmanager;
+    m.rates.forEach((r, i) => {
+      const ar = a?.rates[i];
+      out.push({
+        id: `alerts.delivery.${r.offeredPerSec}`,
+        figure: `POST → webhook at ${r.offeredPerSec}/s, p99`,
+        value: r.deliveryMs.p99,
+        unit: 'ms',
+        target: 2,
+        targetOp: '<=',
+        targetOn: 'ratio',
+        display: `p50/p99 ${r.deliveryMs.p50}/${r.deliveryMs.p99} ms (${r.delivered}/${r.posted})`,
+        ...(ar
+          ? {
+              anchorName: AM,
+              anchorValue: ar.deliveryMs.p99,
+              anchorDisplay: `p50/p99 ${ar.deliveryMs.p50}/${ar.deliveryMs.p99} ms (${ar.delivered}/${ar.posted})`,
+            }
+          : {}),
+        notes: 'target: p99 ≤ 2× Alertmanager',
+      });
+      out.push({
+        id: `alerts.delivery.${r.offeredPerSec}.cpu`,
+        figure: `… CPU per notification at ${r.offeredPerSec}/s`,
+        value: round((r.serverCores * 1000) / r.offeredPerSec, 2),
+        unit: 'ms',
+        display: `${round((r.serverCores * 1000) / r.offeredPerSec, 2)} ms (${r.serverCores} cores)`,
+        ...(ar
+          ? {
+              anchorName: AM,
+              anchorValue: round((ar.serverCores * 1000) / ar.offeredPerSec, 2),
+              anchorDisplay: `${round((ar.serverCores * 1000) / ar.offeredPerSec, 2)} ms (${ar.serverCores} cores)`,
+            }
+          : {}),
+      });
+    });
+    out.push({
+      id: 'alerts.delivery.burst',
+      figure: `burst of ${m.burst.alerts.toLocaleString('en')} alerts (new groups): notifications delivered/s`,
+      value: m.burst.deliveredPerSec,
+      unit: '/s',
+      target: 1,
+      targetOp: '>=',
+      targetOn: 'ratio',
+      display: `${m.burst.deliveredPerSec}/s (${m.burst.delivered}/${m.burst.alerts}; p50 ${m.burst.deliveryMs.p50} ms)`,
+      ...(a
+        ? {
+            anchorName: AM,
+            anchorValue: a.burst.deliveredPerSec,
+            anchorDisplay: `${a.burst.deliveredPerSec}/s (${a.burst.delivered}/${a.burst.alerts}; p50 ${a.burst.deliveryMs.p50} ms)`,
+          }
+        : {}),
+      notes: 'target: ≥ 1× Alertmanager',
+    });
+    out.push({
+      id: 'alerts.delivery.rss',
+      figure: 'peak RSS in the delivery phase',
+      value: m.peakRssMiB,
+      unit: 'MiB',
+      ...(a ? { anchorName: AM, anchorValue: a.peakRssMiB } : {}),
+    });
+  }
+  return out;
+}
+
 // ---------------------------------------------------------------- run
 
 const startedAt = new Date();
@@ -766,6 +938,7 @@ try {
   summary.durationSeconds = Math.round((Date.now() - startedAt.getTime()) / 1000);
   summary.table = table(summary);
   process.stderr.write(`\n${summary.table}\n\n`);
+  record.write(records(summary), { anchors: { alertmanager: summary.alertmanagerVersion } });
 } catch (err) {
   summary.error = err.stack ?? String(err);
   process.exitCode = 1;

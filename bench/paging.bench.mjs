@@ -20,16 +20,12 @@ import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { createHarness } from './alerts/harness.mjs';
-import { cpuWindow, loadavg, log, memoryMiB, round, sleep, waitQuiet } from './alerts/procs.mjs';
+import { cpuWindow, loadavg, log, memoryMiB, parseFlags, round, sleep, waitQuiet } from './alerts/procs.mjs';
 import { loadProfile, summariseProfile } from './alerts/profile.mjs';
+import { benchRun } from './results.mjs';
 
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
-const flags = new Map();
-for (const a of process.argv.slice(2)) {
-  const m = /^--([a-z0-9-]+)(?:=(.*))?$/.exec(a);
-  if (m) flags.set(m[1], m[2] ?? 'true');
-  else log(`ignoring argument ${a}`);
-}
+const flags = parseFlags();
 const quick = flags.has('quick');
 const cfg = {
   pageRate: Number(flags.get('page-rate') ?? 10),
@@ -42,6 +38,7 @@ const cfg = {
   dist: path.resolve(flags.get('dist') ?? path.join(root, 'dist')),
 };
 const P99_TARGET_MS = 15;
+const record = benchRun('paging', { quick });
 const tmp = fs.mkdtempSync(path.join(os.tmpdir(), 'mainstay-paging-bench-'));
 const h = createHarness({ tmp, keep: cfg.keep, cpuProf: cfg.cpuProf, dist: cfg.dist });
 const { call, api, doc } = h;
@@ -201,6 +198,69 @@ async function runAlertmanager(hookPort) {
   return res;
 }
 
+/** The figures for BENCHMARKS.md's table (bench/results.mjs). */
+function records(s) {
+  const m = s.mainstay;
+  const a = s.alertmanager;
+  if (!m) return [];
+  const anchor = a ? { anchorName: 'Alertmanager 0.25 (intake → webhook)' } : {};
+  const bg = `${cfg.background.toLocaleString('en')} alerts/s`;
+  return [
+    {
+      id: 'paging.p99',
+      figure: `intake → incident → page, p99, with ${bg} of other alerts`,
+      value: m.pages.latencyMs.p99,
+      unit: 'ms',
+      target: P99_TARGET_MS,
+      targetOp: '<=',
+      ...anchor,
+      anchorValue: a?.pages.latencyMs.p99,
+      notes: 'Alertmanager only forwards the alert to the webhook: no incident, no on-call lookup',
+    },
+    {
+      id: 'paging.p50',
+      figure: '… p50',
+      value: m.pages.latencyMs.p50,
+      unit: 'ms',
+      ...anchor,
+      anchorValue: a?.pages.latencyMs.p50,
+    },
+    {
+      id: 'paging.delivered',
+      figure: '… pages delivered (duplicates)',
+      value: m.pages.delivered,
+      unit: 'pages',
+      target: m.pages.posted,
+      targetOp: '>=',
+      pass: m.pages.missing === 0 && m.pages.duplicates === 0,
+      display: `${m.pages.delivered}/${m.pages.posted} (${m.pages.duplicates} duplicates)`,
+      ...anchor,
+      anchorValue: a?.pages.delivered,
+      anchorDisplay: a ? `${a.pages.delivered}/${a.pages.posted}` : undefined,
+    },
+    {
+      id: 'paging.background',
+      figure: '… background alerts/s answered',
+      value: m.background.okPerSec,
+      unit: '/s',
+      target: cfg.background,
+      targetOp: '>=',
+      pass: m.background.okPerSec >= 0.99 * cfg.background,
+      ...anchor,
+      anchorValue: a?.background.okPerSec,
+    },
+    {
+      id: 'paging.cores',
+      figure: '… server CPU',
+      value: m.serverCores,
+      unit: 'cores',
+      ...anchor,
+      anchorValue: a?.serverCores,
+    },
+    { id: 'paging.rss', figure: '… peak RSS', value: m.peakRssMiB, unit: 'MiB', ...anchor, anchorValue: a?.peakRssMiB },
+  ];
+}
+
 const startedAt = new Date();
 const summary = {
   bench: 'paging',
@@ -247,6 +307,7 @@ try {
     process.stderr.write(
       `ratio Mainstay/Alertmanager: p50 ${summary.ratio.p50}×, p99 ${summary.ratio.p99}×; target p99 ≤ ${P99_TARGET_MS} ms: ${summary.pass ? 'pass' : 'MISS'}\n`,
     );
+  record.write(records(summary), { anchors: { alertmanager: summary.alertmanager?.version } });
   process.stdout.write(`${JSON.stringify(summary, null, 2)}\n`);
 } finally {
   h.cleanup();

@@ -10,10 +10,12 @@ import { systemClock } from '../dist/server/platform/clock.js';
 import { openDatabase } from '../dist/server/platform/db/database.js';
 import { migrate } from '../dist/server/platform/db/migrations.js';
 import { queueMigrations, WorkQueue } from '../dist/server/platform/queue/index.js';
+import { benchRun } from './results.mjs';
 
 const arg = process.argv.slice(2).find((a) => /^\d+$/.test(a));
 const N = arg ? Number(arg) : process.argv.includes('--quick') ? 1000 : 5000;
 const pgUrl = process.env.MAINSTAY_TEST_POSTGRES_URL ?? 'postgres://postgres@127.0.0.1:5432/test';
+const record = benchRun('queue', { quick: process.argv.includes('--quick') });
 
 async function run(engine) {
   let database;
@@ -69,6 +71,29 @@ for (const engine of ['sqlite', 'postgres']) {
     results.push({ engine, error: err.message });
   }
 }
+// No target and no anchor (issue 2 names none; the tools Mainstay replaces have no standalone queue).
+record.write(
+  results.flatMap((r) => {
+    const eng = r.engine === 'sqlite' ? 'SQLite' : 'PostgreSQL';
+    if (r.error)
+      return [{ id: `queue.${r.engine}`, figure: `work queue, ${eng}`, value: null, notes: `failed: ${r.error}` }];
+    return [
+      {
+        id: `queue.${r.engine}.enqueue`,
+        figure: `work queue: enqueue, one commit each (${eng})`,
+        value: r.enqueuePerSec,
+        unit: 'tasks/s',
+        notes: `${r.n.toLocaleString('en')} tasks`,
+      },
+      {
+        id: `queue.${r.engine}.drain`,
+        figure: `work queue: claim(50) + complete (${eng})`,
+        value: r.drainPerSec,
+        unit: 'tasks/s',
+      },
+    ];
+  }),
+);
 console.log(
   JSON.stringify(
     { bench: 'queue', machine: `${os.cpus().length} cores, ${os.cpus()[0]?.model}`, node: process.version, results },

@@ -7,7 +7,7 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { freePort, log, processGroup, waitFor } from './procs.mjs';
+import { adminToken, freePort, log, processGroup, waitFor } from './procs.mjs';
 import { monotonicUs } from './profile.mjs';
 
 const here = path.dirname(fileURLToPath(import.meta.url));
@@ -80,13 +80,7 @@ export function createHarness(cfg) {
     });
     const base = `http://127.0.0.1:${port}`;
     await waitFor(`${base}/readyz`);
-    const r = await fetch(`${base}/api/v1/auth/token`, {
-      method: 'POST',
-      headers: { 'content-type': 'application/json' },
-      body: JSON.stringify({ ...ADMIN, name: 'bench', scope: 'admin' }),
-    });
-    if (r.status !== 201) throw new Error(`token: ${r.status} ${await r.text()}`);
-    const { token } = await r.json();
+    const token = await adminToken(base, ADMIN);
     log(`mainstay (${name}) serving ${base}, pid ${child.pid}${databaseUrl ? ', PostgreSQL' : ', SQLite'}`);
     return { name, child, pid: child.pid, port, base, token, dataDir, profDir, stderr, windows: {} };
   }

@@ -27,6 +27,7 @@ export function processGroup({ tmp, keep = false }) {
     cleaned = true;
     for (const c of children) {
       try {
+        c.expectedExit = true;
         c.kill('SIGKILL');
       } catch {}
     }
@@ -86,6 +87,24 @@ export async function waitFor(url, timeoutMs = 60000) {
     } catch {}
     if (Date.now() > until) throw new Error(`${url} did not answer within ${timeoutMs} ms`);
     await sleep(200);
+  }
+}
+
+/**
+ * An admin API token from a server that has just started. `mainstay serve` listens (and answers
+ * /readyz) before it creates the first admin, so a 401 right after the start is tried again, a few
+ * times and spaced out, well below the sign-in lockout (10 failures).
+ */
+export async function adminToken(base, admin) {
+  for (let attempt = 0, wait = 250; ; attempt++, wait *= 2) {
+    const r = await fetch(`${base}/api/v1/auth/token`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({ ...admin, name: 'bench', scope: 'admin' }),
+    });
+    if (r.status === 201) return (await r.json()).token;
+    if (r.status !== 401 || attempt >= 5) throw new Error(`token: ${r.status} ${await r.text()}`);
+    await sleep(wait);
   }
 }
 
@@ -169,4 +188,33 @@ export async function waitQuiet(pid, { cores = 0.05, windowMs = 2000, timeoutMs 
     const used = (cpuSeconds(pid) - a) / (windowMs / 1000);
     if (used < cores || performance.now() - t0 > timeoutMs) return Math.round(performance.now() - t0);
   }
+}
+
+/** `--name=value` and `--flag` arguments as a Map (a bare flag is 'true'); anything else is logged and ignored. */
+export function parseFlags(argv = process.argv.slice(2)) {
+  const flags = new Map();
+  for (const a of argv) {
+    const m = /^--([a-z0-9-]+)(?:=(.*))?$/.exec(a);
+    if (m) flags.set(m[1], m[2] ?? 'true');
+    else log(`ignoring argument ${a}`);
+  }
+  return flags;
+}
+
+/** histogram_quantile over cumulative bucket counts `{le, n}` (linear within a bucket, as Prometheus does). */
+export function quantile(q, buckets) {
+  const total = buckets.at(-1)?.n ?? 0;
+  if (!total) return null;
+  const rank = q * total;
+  let prevLe = 0;
+  let prevN = 0;
+  for (const b of buckets) {
+    if (b.n >= rank) {
+      if (b.le === Number.POSITIVE_INFINITY) return prevLe; // beyond the last finite bucket
+      return prevLe + ((b.le - prevLe) * (rank - prevN)) / Math.max(1, b.n - prevN);
+    }
+    prevLe = b.le;
+    prevN = b.n;
+  }
+  return null;
 }

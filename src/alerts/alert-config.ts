@@ -158,13 +158,18 @@ export class ConfigCache {
     this.checkedAt = 0;
   }
 
+  /** True on PostgreSQL, where concurrent transactions interleave and the pipeline locks group rows. */
+  get locksRows(): boolean {
+    return this.database.engine === 'postgres';
+  }
+
   /**
    * The current configuration. Pass `exec` when calling inside a transaction: on SQLite the single
    * connection is held by it, and a read through the root handle would wait for it forever.
    */
-  async get(exec?: Executor): Promise<CompiledConfig> {
+  async get(exec?: Executor, opts?: { fresh?: boolean }): Promise<CompiledConfig> {
     const now = this.clock.now();
-    if (this.current && now - this.checkedAt < CHECK_EVERY_MS) return this.current;
+    if (this.current && now - this.checkedAt < CHECK_EVERY_MS && !opts?.fresh) return this.current;
     if (exec) return this.refresh(exec);
     this.loading ??= this.refresh(this.database.db).finally(() => {
       this.loading = undefined;

@@ -26,7 +26,7 @@ import {
   SilenceSpecSchema,
   TimeIntervalSpecSchema,
 } from './config.model.js';
-import { scheduleError } from './maintenance-schedule.js';
+import { scheduleProblem } from './maintenance-schedule.js';
 import { formatMatcher, parseMatcher } from './matchers.js';
 import { compileRouteTree, RouteError, receiversOf, timeIntervalsOf } from './routing.js';
 import { compileTimeInterval } from './time-intervals.js';
@@ -156,21 +156,21 @@ export function alertKinds(deps: KindDeps): ResourceKind<unknown>[] {
         tree = compileRouteTree(spec);
       } catch (err) {
         if (err instanceof RouteError)
-          throw new InputError(err.message, { fields: [{ path: 'spec', message: err.message }] });
+          throw new InputError(err.message, { fields: err.fields ?? [{ path: err.path, message: err.message }] });
         throw err;
       }
       const receivers = new Set((await configStore.list(exec, 'Receiver')).map((r) => r.name));
       for (const r of receiversOf(tree))
         if (!receivers.has(r))
           throw new InputError(`route uses receiver ${r}, which does not exist`, {
-            fields: [{ path: 'spec.receiver', message: `no Receiver named ${r}` }],
+            fields: [{ path: 'receiver', message: `no Receiver named ${r}` }],
             hint: 'apply the Receiver in the same apply or before',
           });
       const intervals = new Set((await configStore.list(exec, 'TimeInterval')).map((r) => r.name));
       for (const t of timeIntervalsOf(tree))
         if (!intervals.has(t))
           throw new InputError(`route uses time interval ${t}, which does not exist`, {
-            fields: [{ path: 'spec.muteTimeIntervals', message: `no TimeInterval named ${t}` }],
+            fields: [{ path: 'muteTimeIntervals', message: `no TimeInterval named ${t}` }],
           });
     },
   });
@@ -193,8 +193,9 @@ export function alertKinds(deps: KindDeps): ResourceKind<unknown>[] {
     order: 45,
     specSchema: MaintenanceWindowSpecSchema,
     validate: async (_exec, _name, spec) => {
-      const problem = scheduleError(spec);
-      if (problem) throw new InputError(problem, { fields: [{ path: 'spec.rrule', message: problem }] });
+      // Field paths are relative to spec: the apply prefixes them with documents.<index>.spec.
+      const problem = scheduleProblem(spec);
+      if (problem) throw new InputError(problem.message, { fields: [problem] });
     },
     canonical: (s) => ({ ...s, matchers: canonicalMatchers(s.matchers) }),
   });

@@ -66,7 +66,7 @@ export class AlertsService {
   }
 
   async list(filter: AlertFilter, page: PageQuery): Promise<Page<AlertView> & { partial: boolean }> {
-    return listAlerts(this.database.db, filter, page, await this.integrationNames());
+    return listAlerts(this.database.db, filter, page, await this.integrationNames(), this.database.engine);
   }
 
   private async row(id: string): Promise<AlertRow> {

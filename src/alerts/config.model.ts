@@ -49,15 +49,37 @@ const UNIT_MS: Record<string, number> = {
   y: 31_536_000_000,
 };
 
+/**
+ * The longest duration, as Prometheus (a Go time.Duration: 2^63-1 ns, about 292 years). Without it
+ * `99999999y` (3·10^18 ms) passed and put a silence's end past JavaScript's last date: a 500.
+ */
+export const MAX_DURATION_MS = 9_223_372_036_854;
+
 /** Prometheus duration text (`30s`, `5m`, `1h30m`, `0s`) in milliseconds. */
 export function parseDuration(text: string): number {
   if (!DURATION_RE.test(text)) throw new Error(`${JSON.stringify(text)} is not a duration like 30s, 5m, 1h30m`);
   let ms = 0;
   for (const m of text.matchAll(/(\d+)(ms|s|m|h|d|w|y)/g)) ms += Number(m[1]) * (UNIT_MS[m[2] as string] as number);
+  if (!(ms <= MAX_DURATION_MS)) throw new Error(`${JSON.stringify(text)} is out of range (at most 292y)`);
   return ms;
 }
 
-export const DurationSchema = z.string().max(32).regex(DURATION_RE, 'a duration like 30s, 5m, 4h, 1h30m');
+export const DurationSchema = z
+  .string()
+  .max(32)
+  .regex(DURATION_RE, 'a duration like 30s, 5m, 4h, 1h30m')
+  .refine((text) => !DURATION_RE.test(text) || durationInRange(text), {
+    message: 'out of range (at most 292y)',
+  });
+
+function durationInRange(text: string): boolean {
+  try {
+    parseDuration(text);
+    return true;
+  } catch {
+    return false;
+  }
+}
 
 // ---------------------------------------------------------------------------------------------
 // Integration: an intake endpoint with a secret key.
@@ -118,12 +140,21 @@ export const WebhookTargetSchema = z
     /** Most alerts per notification; 0 = all (as Alertmanager's max_alerts). */
     maxAlerts: z.number().int().min(0).max(10_000).default(0),
     headers: z.record(HeaderName, z.string().max(4096)).default({}),
+    /** Headers whose values are credentials, each from a Secret (`Authorization: receiver-token`). */
+    headerSecrets: z.record(HeaderName, SecretName).default({}),
     timeoutSeconds: z.number().int().min(1).max(120).default(10),
   })
   .refine((t) => (t.url === undefined) !== (t.urlSecret === undefined), {
     message: 'give exactly one of url and urlSecret',
     path: ['url'],
-  });
+  })
+  .refine(
+    (t) => {
+      const plain = new Set(Object.keys(t.headers).map((n) => n.toLowerCase()));
+      return !Object.keys(t.headerSecrets).some((n) => plain.has(n.toLowerCase()));
+    },
+    { message: 'a header is either in headers or in headerSecrets, not both', path: ['headerSecrets'] },
+  );
 
 export const SlackTargetSchema = z.strictObject({
   /** A Secret holding the Slack incoming-webhook URL (it is a credential). */
@@ -203,8 +234,44 @@ export const RouteNodeSchema: z.ZodType<RouteNodeSpec> = z.lazy(() =>
   }),
 ) as z.ZodType<RouteNodeSpec>;
 
+/** The deepest route tree, and the most routes in one tree: routing walks the tree for every alert. */
+export const MAX_ROUTE_DEPTH = 64;
+export const MAX_ROUTES = 5000;
+
+/**
+ * Depth and size of a route tree, walked with an explicit stack: the recursive schema below would
+ * overflow the call stack on a document nested a thousand levels deep (found by the apply property
+ * tests: a 500), so the tree's shape is checked before it is parsed.
+ */
+function routeTreeError(tree: unknown): { path: (string | number)[]; message: string } | undefined {
+  const stack: { node: unknown; path: (string | number)[] }[] = [{ node: tree, path: [] }];
+  let count = 0;
+  while (stack.length > 0) {
+    const { node, path } = stack.pop() as { node: unknown; path: (string | number)[] };
+    count += 1;
+    if (count > MAX_ROUTES) return { path: ['routes'], message: `the tree has more than ${MAX_ROUTES} routes` };
+    if (path.length / 2 >= MAX_ROUTE_DEPTH) {
+      return { path: path.slice(0, 2), message: `the tree is more than ${MAX_ROUTE_DEPTH} routes deep` };
+    }
+    const children =
+      typeof node === 'object' && node !== null ? Object.getOwnPropertyDescriptor(node, 'routes') : undefined;
+    if (Array.isArray(children?.value)) {
+      children.value.slice(0, 201).forEach((child: unknown, i: number) => {
+        stack.push({ node: child, path: [...path, 'routes', i] });
+      });
+    }
+  }
+  return undefined;
+}
+
 /** Route documents are trees; only `root` is entered. Defaults as Alertmanager's. */
-export const RouteSpecSchema = RouteNodeSchema;
+export const RouteSpecSchema: z.ZodType<RouteNodeSpec> = z
+  .unknown()
+  .superRefine((tree, ctx) => {
+    const err = routeTreeError(tree);
+    if (err) ctx.addIssue({ code: 'custom', ...err });
+  })
+  .pipe(RouteNodeSchema) as unknown as z.ZodType<RouteNodeSpec>;
 export type RouteSpec = RouteNodeSpec;
 
 export const ROUTE_DEFAULTS = {

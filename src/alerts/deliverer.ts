@@ -1,7 +1,8 @@
 import type { Logger } from 'pino';
 import type { Clock } from '../platform/clock.js';
 import type { Database } from '../platform/db/database.js';
-import type { Task, TaskContext } from '../platform/queue/index.js';
+import { SecretScrubber } from '../platform/outbound/secret-scrubber.js';
+import { type Task, type TaskContext, TaskDeferred } from '../platform/queue/index.js';
 import type { ConfigCache } from './alert-config.js';
 import type { ReceiverSpec } from './config.model.js';
 import { deliverEmail } from './deliver/email.js';
@@ -22,6 +23,10 @@ export interface DelivererOptions {
   smtpFrom: string;
 }
 
+/** How long a notification waits for the group's earlier ones before it goes out regardless. */
+const ORDER_WAIT_MS = 10 * 60_000;
+const ORDER_RECHECK_MS = 200;
+
 /** A delivery that should be tried again later; the queue's backoff decides when. */
 export class RetryableDeliveryError extends Error {}
 
@@ -41,30 +46,57 @@ export class Deliverer {
     const cfg = await this.o.config.get();
     const spec = cfg.receivers.get(row.receiver);
     const label = `${target.type}[${target.index}]`;
+    // One group's notifications reach a target in the order they were made: with several workers
+    // (or instances) a quick resolve could otherwise overtake its firing and leave the receiver
+    // believing the group still fires. A wait that lasts past ORDER_WAIT_MS gives up on order.
+    if (this.o.clock.now() - Number(row.at) < ORDER_WAIT_MS) {
+      const before = await notificationStore.unfinishedBefore(this.o.database.db, row, label);
+      // In flight: look again soon. Retrying against a failing target: it will be a while.
+      if (before)
+        throw new TaskDeferred(
+          `notification ${before.id} of the group goes first`,
+          before.retrying ? 10 * ORDER_RECHECK_MS : ORDER_RECHECK_MS,
+        );
+    }
     const lastAttempt = task.attempts >= task.maxAttempts;
+    // One receipt at a time per notification (its targets are delivered by concurrent tasks).
     const record = (r: DeliveryResult & { skipped?: boolean }, final: boolean) =>
-      notificationStore.addReceipt(
-        this.o.database.db,
-        notificationId,
-        {
-          at: this.o.clock.now(),
-          target: label,
-          attempt: task.attempts,
-          ok: r.ok,
-          ...(r.skipped ? { skipped: true } : {}),
-          statusCode: r.statusCode,
-          latencyMs: Math.round(r.latencyMs),
-          error: r.error,
-          final,
-        },
-        this.o.clock.now(),
+      this.o.database.relaxedTransaction((trx) =>
+        notificationStore.addReceipt(
+          trx,
+          notificationId,
+          {
+            at: this.o.clock.now(),
+            target: label,
+            attempt: task.attempts,
+            ok: r.ok,
+            ...(r.skipped ? { skipped: true } : {}),
+            statusCode: r.statusCode,
+            latencyMs: Math.round(r.latencyMs),
+            error: r.error,
+            final,
+          },
+          this.o.clock.now(),
+          this.o.database.engine === 'postgres',
+        ),
       );
+    // Every secret revealed for this attempt is scrubbed from what comes back, before the receipt and
+    // the log line: a target that quotes the request ("Cannot POST /services/T0/B0/…") must not put the
+    // credential where viewers read it.
+    const scrubber = new SecretScrubber();
+    const reveal = async (name: string) => {
+      const value = await this.o.reveal(name);
+      scrubber.hide(value);
+      return value;
+    };
     let result: DeliveryResult & { skipped?: boolean };
     try {
-      result = await this.send(spec, target, n, ctx.signal);
+      result = await this.send(spec, target, n, ctx.signal, reveal);
     } catch (err) {
       result = { ok: false, retryable: false, latencyMs: 0, error: (err as Error).message };
     }
+    if (result.error !== undefined) result.error = scrubber.scrub(result.error);
+    if (result.response !== undefined) result.response = scrubber.scrub(result.response);
     if (!result.ok && result.retryable && !lastAttempt) {
       await record(result, false);
       throw new RetryableDeliveryError(result.error ?? `delivery to ${label} failed`);
@@ -79,6 +111,7 @@ export class Deliverer {
     target: TargetRef,
     n: GroupNotification,
     signal: AbortSignal,
+    reveal: (secretName: string) => Promise<string>,
   ): Promise<DeliveryResult & { skipped?: boolean }> {
     const skipped = (why: string) => ({ ok: true, retryable: false, latencyMs: 0, skipped: true, error: why });
     if (!spec) return { ok: false, retryable: false, latencyMs: 0, error: `receiver ${n.receiver} no longer exists` };
@@ -89,15 +122,17 @@ export class Deliverer {
       if (!t) return { ok: false, retryable: false, latencyMs: 0, error: 'target removed from the receiver' };
       const body = onlyFiring(t.sendResolved);
       if (!body) return skipped('resolved only, and the target does not take resolved notifications');
-      const url = t.url ?? (await this.o.reveal(t.urlSecret as string));
-      return deliverWebhook(url, t, body, { signal, userAgent: this.o.userAgent });
+      const url = t.url ?? (await reveal(t.urlSecret as string));
+      const secretHeaders: Record<string, string> = {};
+      for (const [name, secret] of Object.entries(t.headerSecrets ?? {})) secretHeaders[name] = await reveal(secret);
+      return deliverWebhook(url, t, body, { signal, userAgent: this.o.userAgent, secretHeaders });
     }
     if (target.type === 'slack') {
       const t = spec.slack[target.index];
       if (!t) return { ok: false, retryable: false, latencyMs: 0, error: 'target removed from the receiver' };
       const body = onlyFiring(t.sendResolved);
       if (!body) return skipped('resolved only, and the target does not take resolved notifications');
-      return deliverSlack(await this.o.reveal(t.urlSecret), t, body, { signal, userAgent: this.o.userAgent });
+      return deliverSlack(await reveal(t.urlSecret), t, body, { signal, userAgent: this.o.userAgent });
     }
     const t = spec.email[target.index];
     if (!t) return { ok: false, retryable: false, latencyMs: 0, error: 'target removed from the receiver' };
@@ -105,7 +140,7 @@ export class Deliverer {
     if (!body) return skipped('resolved only, and the target does not take resolved notifications');
     return deliverEmail(t, body, {
       smtpUrl: this.o.smtpUrl,
-      password: t.authPasswordSecret ? await this.o.reveal(t.authPasswordSecret) : undefined,
+      password: t.authPasswordSecret ? await reveal(t.authPasswordSecret) : undefined,
       from: t.from ?? this.o.smtpFrom,
       signal,
     });

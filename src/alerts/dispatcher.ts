@@ -95,7 +95,8 @@ export class Dispatcher {
   async flush(groupId: string, taskKey: string | null): Promise<void> {
     const cfg = await this.config.get();
     await this.database.relaxedTransaction(async (trx) => {
-      const g = await groupStore.get(trx, groupId);
+      // Locked first: an intake batch changing this group waits for this flush, or this flush for it.
+      const g = await groupStore.get(trx, groupId, this.database.engine === 'postgres');
       if (!g) return;
       if (taskKey !== null && g.flush_key === taskKey) {
         g.next_flush_at = null;
@@ -271,7 +272,7 @@ export class Dispatcher {
     const cfg = await this.config.get();
     for (const id of groupIds) {
       await this.database.transaction(async (trx) => {
-        const g = await groupStore.get(trx, id);
+        const g = await groupStore.get(trx, id, this.database.engine === 'postgres');
         if (!g || g.last_flush_at === null) return; // still in group_wait: its first flush judges
         const now = this.clock.now();
         const route = findRoute(cfg.root, g.route_path);

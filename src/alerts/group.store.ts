@@ -34,8 +34,56 @@ export const groupStore = {
     return out;
   },
 
-  async get(exec: Executor, id: string): Promise<GroupRow | undefined> {
-    return db(exec).selectFrom('alert_groups').selectAll().where('id', '=', id).executeTakeFirst();
+  /** `lock` (PostgreSQL only) holds the row until the transaction ends; see `lock` below. */
+  async get(exec: Executor, id: string, lock = false): Promise<GroupRow | undefined> {
+    return db(exec)
+      .selectFrom('alert_groups')
+      .selectAll()
+      .where('id', '=', id)
+      .$if(lock, (q) => q.forUpdate())
+      .executeTakeFirst();
+  },
+
+  /**
+   * Locks (FOR UPDATE, in id order; PostgreSQL only) the groups with these keys, holding these
+   * alerts, or held, until the transaction ends. An intake batch takes them before it changes any
+   * alert and a flush takes its group first, so the two run one after the other. Without it a batch
+   * could see a flush already pending (next_flush_at), schedule none, and commit after that flush
+   * had read the members: the change (a new alert, a resolution) would never be notified. SQLite
+   * runs one writing transaction at a time and needs none of this.
+   */
+  async lock(
+    exec: Executor,
+    keys: readonly string[],
+    alertIds: readonly string[],
+    opts: { held?: boolean } = {},
+  ): Promise<void> {
+    const uniqueKeys = [...new Set(keys)];
+    for (let i = 0; i < uniqueKeys.length; i += CHUNK) {
+      await db(exec)
+        .selectFrom('alert_groups')
+        .select('id')
+        .where('group_key', 'in', uniqueKeys.slice(i, i + CHUNK))
+        .orderBy('id')
+        .forUpdate()
+        .execute();
+    }
+    for (let i = 0; i < alertIds.length; i += CHUNK) {
+      await db(exec)
+        .selectFrom('alert_groups')
+        .select('id')
+        .where('id', 'in', (eb) =>
+          eb
+            .selectFrom('alert_group_members')
+            .select('group_id')
+            .where('alert_id', 'in', alertIds.slice(i, i + CHUNK)),
+        )
+        .orderBy('id')
+        .forUpdate()
+        .execute();
+    }
+    if (opts.held)
+      await db(exec).selectFrom('alert_groups').select('id').where('held', '=', 1).orderBy('id').forUpdate().execute();
   },
 
   async insert(exec: Executor, g: GroupRow): Promise<void> {

@@ -54,6 +54,8 @@ export interface AlertsDeps {
   smtpFrom: string;
   /** Run the expiry sweep and retention in this process. */
   run?: boolean | undefined;
+  /** Whether this instance runs the singleton sweeps (expiry, retention); one instance at a time does. */
+  isLeader?: (() => boolean) | undefined;
   /** Days resolved alerts, notifications and change events are kept. */
   retentionDays?: number | undefined;
 }
@@ -169,6 +171,10 @@ export function alertsModule(deps: AlertsDeps): AlertsModule {
   const sweep = () => {
     timer = undefined;
     if (stopped) return;
+    if (deps.isLeader && !deps.isLeader()) {
+      timer = deps.clock.setTimeout(sweep, EXPIRE_EVERY_MS);
+      return;
+    }
     const now = deps.clock.now();
     const purge = now >= nextPurgeAt;
     if (purge) nextPurgeAt = now + 3_600_000;

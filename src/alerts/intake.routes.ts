@@ -25,11 +25,23 @@ import {
 import { parseGenericWebhook } from './intake/webhook.js';
 import type { IntakeService } from './intake.service.js';
 
-/** Bodies that did not arrive as application/json come as a Buffer; read them as JSON anyway. */
+const INVALID_JSON = 'invalid_json';
+
+/**
+ * Bodies that did not arrive as application/json come as a Buffer; read them as JSON anyway. Text
+ * that is not JSON is the client's error (400 in each protocol's shape), never a bare SyntaxError.
+ */
 function json(body: unknown): unknown {
   if (Buffer.isBuffer(body)) {
     if (body.length === 0) return undefined;
-    return JSON.parse(body.toString('utf8'));
+    try {
+      return JSON.parse(body.toString('utf8'));
+    } catch (err) {
+      throw new InputError(`the body is not valid JSON: ${(err as Error).message}`, {
+        code: INVALID_JSON,
+        hint: 'send the payload as JSON (Content-Type: application/json)',
+      });
+    }
   }
   return body;
 }
@@ -38,7 +50,15 @@ type ErrorLike = Error & { statusCode?: number; code?: string };
 
 const isTooLarge = (e: ErrorLike) => e.statusCode === 413 || e.code === 'FST_ERR_CTP_BODY_TOO_LARGE';
 const isBadJson = (e: ErrorLike) =>
-  e instanceof SyntaxError || e.code === 'FST_ERR_CTP_INVALID_JSON_BODY' || e.code === 'FST_ERR_CTP_EMPTY_JSON_BODY';
+  e instanceof SyntaxError ||
+  e.code === INVALID_JSON ||
+  e.code === 'FST_ERR_CTP_INVALID_JSON_BODY' ||
+  e.code === 'FST_ERR_CTP_EMPTY_JSON_BODY';
+/** Fastify's other client errors (an unparsable Content-Type: 415, a wrong Content-Length: 400). */
+const clientStatus = (e: ErrorLike) =>
+  !(e instanceof DomainError) && typeof e.statusCode === 'number' && e.statusCode >= 400 && e.statusCode < 500
+    ? e.statusCode
+    : undefined;
 
 /** PagerDuty's error shape for everything that goes wrong on /v2/enqueue. */
 function pagerDutyErrors(err: ErrorLike) {
@@ -48,6 +68,8 @@ function pagerDutyErrors(err: ErrorLike) {
   if (err instanceof RateLimitedError)
     return { ...pdRateLimited(), headers: { 'retry-after': String(err.retryAfterSeconds) } };
   if (err instanceof DomainError) return pdError(400, 'Event object is invalid', [err.message]);
+  const status = clientStatus(err);
+  if (status !== undefined) return pdError(status, 'Event object is invalid', [err.message]);
   return pdError(500, 'Internal error; the event was not stored, retry', []);
 }
 
@@ -58,6 +80,8 @@ function opsgenieErrors(err: ErrorLike, requestId: string) {
   if (err instanceof RateLimitedError)
     return { ...opsgenieRateLimited(requestId), headers: { 'retry-after': String(err.retryAfterSeconds) } };
   if (err instanceof DomainError) return opsgenieError(422, err.message, requestId);
+  const status = clientStatus(err);
+  if (status !== undefined) return opsgenieError(status, err.message, requestId);
   return opsgenieError(500, 'Internal error; the request was not stored, retry', requestId);
 }
 

@@ -51,8 +51,12 @@ export class IntakeService {
   /** The integration a key belongs to; undefined for unknown keys (the lookup is by SHA-256 of the key). */
   async integration(key: string): Promise<IntegrationRecord | undefined> {
     if (!key || key.length > 512) return undefined;
-    const cfg = await this.config.get();
-    return cfg.integrationsByHash.get(hashKey(key));
+    const hash = hashKey(key);
+    const found = (await this.config.get()).integrationsByHash.get(hash);
+    if (found) return found;
+    // Not in the configuration this instance last read (up to a second old): an integration just
+    // created through another instance must not answer 404, so look at the version once more.
+    return (await this.config.get(undefined, { fresh: true })).integrationsByHash.get(hash);
   }
 
   /** Token bucket per integration (events per minute); throws RateLimitedError when empty. */

@@ -28,6 +28,12 @@ const DAY = 24 * HOUR;
 const SLACK = 2 * DAY;
 const MAX_COUNT = 10_000;
 const MAX_INTERVAL = 1000;
+/**
+ * The longest window. Durations are Prometheus text with no bound of their own (`99999999y` is
+ * 3·10^18 ms): an occurrence ending past JavaScript's last date (year 275760) made the calendar and
+ * every date formatting throw (found by the schedule property tests).
+ */
+const MAX_DURATION_MS = 10 * 365 * DAY;
 
 const FREQS = ['YEARLY', 'MONTHLY', 'WEEKLY', 'DAILY', 'HOURLY'] as const;
 type Freq = (typeof FREQS)[number];
@@ -213,21 +219,24 @@ interface Schedule {
 
 function compile(spec: MaintenanceWindowSpec): Schedule {
   const zone = spec.timeZone;
-  if (!DateTime.fromMillis(0, { zone }).isValid) throw new InputError(`unknown time zone ${zone}`);
+  const invalid = (path: string, message: string) =>
+    new InputError(`${path}: ${message}`, { fields: [{ path, message }] });
+  if (!DateTime.fromMillis(0, { zone }).isValid) throw invalid('timeZone', `unknown time zone ${zone}`);
   const startFloating = floatingOf(spec.starts);
-  if (Number.isNaN(startFloating)) throw new InputError(`starts: ${spec.starts} is not a local date and time`);
+  if (Number.isNaN(startFloating)) throw invalid('starts', `${spec.starts} is not a local date and time`);
   let durationMs: number;
   try {
     durationMs = parseDuration(spec.duration);
   } catch (err) {
-    throw new InputError(`duration: ${(err as Error).message}`);
+    throw invalid('duration', (err as Error).message);
   }
+  if (durationMs <= 0) throw invalid('duration', 'must be longer than zero');
+  if (durationMs > MAX_DURATION_MS) throw invalid('duration', 'at most 10 years (3650d)');
   const schedule: Schedule = { zone, startFloating, durationMs };
   if (spec.rrule === undefined) return schedule;
   const parts = parseParts(spec.rrule);
   const err = typeof parts === 'string' ? parts : partsError(parts);
-  if (typeof parts === 'string' || err)
-    throw new InputError(`rrule: ${err}`, { fields: [{ path: 'rrule', message: `${err}` }] });
+  if (typeof parts === 'string' || err) throw invalid('rrule', `${err}`);
   const options = RRule.parseString(textOf(parts, 'UNTIL'));
   const until = parts.get('UNTIL');
   if (until !== undefined) {
@@ -294,11 +303,17 @@ function collect(s: Schedule, from: number, to: number, limit: number): Occurren
 
 /** Why a maintenance window's schedule (zone, starts, duration, rrule) is invalid, or undefined. */
 export function scheduleError(spec: MaintenanceWindowSpec): string | undefined {
+  return scheduleProblem(spec)?.message;
+}
+
+/** The field (timeZone, starts, duration or rrule) that makes a schedule invalid, and why; or undefined. */
+export function scheduleProblem(spec: MaintenanceWindowSpec): { path: string; message: string } | undefined {
   try {
     compile(spec);
     return undefined;
   } catch (err) {
-    return (err as Error).message;
+    const field = err instanceof InputError ? err.fields?.[0] : undefined;
+    return { path: field?.path ?? 'rrule', message: (err as Error).message };
   }
 }
 

@@ -171,6 +171,19 @@ export class AlertPipeline {
       if (!inserted.has(cur.id)) changed.add(cur.id);
     });
 
+    // The groups this batch changes are locked before any alert is (see groupStore.lock): the same
+    // order as a flush (group, then its alerts), so the two never wait for each other in a cycle.
+    if (this.config.locksRows && (inserted.size || changed.size)) {
+      const keys: string[] = [];
+      if (cfg.root)
+        for (const row of inserted.values()) {
+          if (row.status === 'resolved') continue;
+          const labels = JSON.parse(row.labels_json) as Record<string, string>;
+          for (const route of matchRoutes(cfg.root, labels)) keys.push(groupKeyOf(route, labels));
+        }
+      await groupStore.lock(exec, keys, [...changed], { held: changed.size > 0 && cfg.inhibit.length > 0 });
+    }
+
     // Updates first: a resolve frees the fingerprint's open slot before a trigger in the same batch takes it.
     // Rows that only counted repeats (the common case under load) are written with one statement per
     // distinct increment; the increment (not the total) keeps concurrent instances from losing counts.

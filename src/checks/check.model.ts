@@ -2,6 +2,7 @@ import { Cron } from 'croner';
 import { z } from 'zod';
 import { TimeZoneSchema } from '../platform/accounts/accounts.model.js';
 import { LabelsSchema } from '../platform/resources/resource.js';
+import { compileSearchRegex } from './probes/json-path.js';
 
 /**
  * Check specs: one zod schema per kind, the single source for the API, YAML
@@ -35,17 +36,17 @@ export const HostSchema = z
 
 const PortSchema = z.number().int().min(1).max(65535);
 
-function compiles(pattern: string): boolean {
-  try {
-    new RegExp(pattern);
-    return true;
-  } catch {
-    return false;
-  }
-}
-
-/** A regular expression that compiles and is bounded in size (ReDoS is bounded by the body cap and timeout). */
-export const RegexSchema = z.string().min(1).max(1000).refine(compiles, { message: 'not a valid regular expression' });
+/**
+ * A regular expression in RE2 syntax (as Go and Alertmanager use): checks evaluate it with RE2,
+ * whose time is linear in the text, so no response can make a pattern backtrack for minutes.
+ */
+export const RegexSchema = z
+  .string()
+  .min(1)
+  .max(1000)
+  .refine((p) => compileSearchRegex(p) !== undefined, {
+    message: 'not a valid RE2 regular expression (no backreferences such as \\1 or lookarounds such as (?=…))',
+  });
 
 /** `$.a.b[0].c` — the JSONPath subset the JSON assertions support (dot names and array indexes). */
 export const JsonPathSchema = z

@@ -1,6 +1,7 @@
 import type { Logger } from 'pino';
 import type { Registry } from 'prom-client';
 import type { Clock } from '../platform/clock.js';
+import { SecretScrubber } from '../platform/outbound/secret-scrubber.js';
 import type { CheckKind } from './check.model.js';
 import { type CheckState, initialState } from './check.state.js';
 import type { CheckRecord } from './check.store.js';
@@ -22,6 +23,8 @@ export interface RuntimeOptions {
   secret(name: string): Promise<string>;
   registry?: Registry | undefined;
   maxConcurrency?: number | undefined;
+  /** Whether this instance runs the check (it holds the check's cluster shard); all by default. */
+  owns?: ((checkId: string) => boolean) | undefined;
 }
 
 export function sinkCheck(c: CheckRecord): SinkCheck {
@@ -66,10 +69,26 @@ export class CheckRuntime {
     return [...this.checks.values()];
   }
 
-  /** A check was created or changed: (re)schedule or pause it. */
+  /** Whether this instance runs `id` (holds its shard). */
+  owns(id: string): boolean {
+    return this.opts.owns ? this.opts.owns(id) : true;
+  }
+
+  /** A check was created or changed: (re)schedule or pause it here if this instance runs it. */
   apply(c: CheckRecord): void {
     this.checks.set(c.id, c);
-    if (!this.opts.sink.state(c.id)) this.opts.sink.setState(c.id, initialState(c.enabled, this.opts.clock.now()));
+    const owned = this.owns(c.id);
+    if (!this.opts.sink.state(c.id)) {
+      // The instance that runs the check writes its first state; the others only know it.
+      const first = initialState(c.enabled, this.opts.clock.now());
+      if (owned) this.opts.sink.setState(c.id, first);
+      else this.opts.sink.adopt(c.id, first);
+    }
+    if (!owned) {
+      this.scheduler.remove(c.id);
+      this.opts.heartbeats.remove(c.id);
+      return;
+    }
     if (c.kind === 'heartbeat') {
       this.scheduler.remove(c.id);
       this.opts.heartbeats.apply(c);
@@ -117,26 +136,51 @@ export class CheckRuntime {
     return next;
   }
 
-  private context(signal: AbortSignal, timeoutMs: number): ProbeContext {
-    return { signal, timeoutMs, secret: this.opts.secret, now: () => this.opts.clock.now() };
+  /** Shows a pause or resume in this instance's view without writing it (another instance runs the check). */
+  previewPaused(c: CheckRecord, paused: boolean): void {
+    const now = this.opts.clock.now();
+    const prev = this.opts.sink.state(c.id) ?? initialState(!paused, now);
+    this.opts.sink.adopt(c.id, { ...prev, status: paused ? 'paused' : 'pending', since: now });
   }
 
-  /** Runs a check's probe once; never throws. */
+  private context(signal: AbortSignal, timeoutMs: number, scrubber: SecretScrubber): ProbeContext {
+    const secret = async (name: string) => {
+      const value = await this.opts.secret(name);
+      scrubber.hide(value);
+      return value;
+    };
+    return { signal, timeoutMs, secret, now: () => this.opts.clock.now() };
+  }
+
+  /**
+   * Runs a check's probe once; never throws. Every secret revealed for the run is scrubbed from
+   * what it kept (message, details, the target's answer): a target that quotes the request it
+   * refused must not put the bearer token where viewers read results.
+   */
   async probe(c: CheckRecord, signal: AbortSignal): Promise<ProbeResult> {
     const probe = this.opts.probes[c.kind];
     if (!probe) return failure('config', 'unsupported_kind', `${c.kind} checks cannot be run by a probe`, 0);
     const timeoutMs = c.spec.timeoutSeconds * 1000;
     const started = this.opts.clock.now();
+    const scrubber = new SecretScrubber();
+    let result: ProbeResult;
     try {
-      return await probe(c.spec.target, this.context(signal, timeoutMs));
+      result = await probe(c.spec.target, this.context(signal, timeoutMs, scrubber));
     } catch (err) {
-      return failure(
+      result = failure(
         'config',
         'probe_error',
         `the probe failed: ${(err as Error).message}`,
         this.opts.clock.now() - started,
       );
     }
+    if (scrubber.isEmpty()) return result;
+    return {
+      ...result,
+      message: scrubber.scrub(result.message),
+      details: JSON.parse(scrubber.scrub(JSON.stringify(result.details))),
+      ...(result.error ? { error: JSON.parse(scrubber.scrub(JSON.stringify(result.error))) } : {}),
+    };
   }
 
   private async runScheduled(id: string, plannedAt: number, signal: AbortSignal): Promise<void> {

@@ -12,7 +12,7 @@ import type { CheckSpec } from './check.model.js';
 import type { CheckQueries } from './check.queries.js';
 import type { CheckRuntime } from './check.runtime.js';
 import { initialState } from './check.state.js';
-import { type CheckFilter, type CheckRecord, checkStore, stateFromRow, stateToRow, toRecord } from './check.store.js';
+import { type CheckFilter, type CheckRecord, checkStore, stateToRow, toRecord } from './check.store.js';
 import type { CheckRow } from './check.tables.js';
 import { type CheckSummary, type CheckView, summaryOf, viewOf } from './check.views.js';
 import type { ResultSink } from './result-sink.js';
@@ -81,14 +81,18 @@ export class CheckService {
     const rows = await checkStore.list(this.database.db, filter, page);
     const now = this.clock.now();
     const bars = await this.queries.hourly24(
-      rows.items.map((r) => r.check.seq),
+      rows.items.map((r) => r.seq),
       now,
     );
+    // States come from memory (the runner's, or read back from the other instances); the database
+    // only for a check this instance has not loaded yet.
+    const missing = rows.items.filter((r) => !this.sink.state(r.id)).map((r) => r.id);
+    const stored = missing.length ? await checkStore.statesOf(this.database.db, missing) : new Map();
     return {
       ...rows,
-      items: rows.items.map(({ check, state }) => {
-        const c = toRecord(check);
-        const live = this.sink.state(c.id) ?? (state ? stateFromRow(state) : initialState(c.enabled, c.createdAt));
+      items: rows.items.map((row) => {
+        const c = toRecord(row);
+        const live = this.sink.state(c.id) ?? stored.get(c.id) ?? initialState(c.enabled, c.createdAt);
         return summaryOf(c, live, bars.get(c.seq));
       }),
     };
@@ -196,7 +200,12 @@ export class CheckService {
     // Inside a caller's transaction nothing may read outside it (SQLite has one connection).
     const { before, after, view } = exec ? await run(exec) : await this.database.transaction(run);
     this.afterCommit(exec, () => {
-      if (before.enabled !== after.enabled) this.runtime.setPaused(after, !after.enabled, actor.name);
+      if (before.enabled !== after.enabled) {
+        // The instance that runs the check records the pause; elsewhere the answer shows it and
+        // the runner writes it when it sees the change (CheckSync).
+        if (this.runtime.owns(after.id)) this.runtime.setPaused(after, !after.enabled, actor.name);
+        else this.runtime.previewPaused(after, !after.enabled);
+      }
       this.runtime.apply(after);
     });
     if (exec) return view;

@@ -100,22 +100,39 @@ export function stateToRow(checkId: string, s: CheckState, now: number): StateRo
   };
 }
 
+/** Keeps check_dependencies equal to the dependsOn of `specJson`. */
+async function writeDependencies(exec: Executor, id: string, specJson: string, replace: boolean): Promise<void> {
+  if (replace) await db(exec).deleteFrom('check_dependencies').where('check_id', '=', id).execute();
+  const names = [...new Set((JSON.parse(specJson) as CheckSpec).dependsOn ?? [])];
+  if (names.length)
+    await db(exec)
+      .insertInto('check_dependencies')
+      .values(names.map((depends_on) => ({ check_id: id, depends_on })))
+      .execute();
+}
+
 /** Checks and their live state. */
 export const checkStore = {
   async insert(exec: Executor, row: Omit<CheckRow, 'seq'>): Promise<CheckRow> {
-    const max = await db(exec)
-      .selectFrom('checks')
-      .select((eb) => eb.fn.max('seq').as('m'))
-      .executeTakeFirst();
-    const full: CheckRow = { ...row, seq: Number(max?.m ?? 0) + 1 };
+    // The counter row stays locked until this transaction ends: concurrent creates take turns.
+    const next = await db(exec)
+      .updateTable('check_counters')
+      .set((eb) => ({ value: eb('value', '+', 1) }))
+      .where('key', '=', 'seq')
+      .returning('value')
+      .executeTakeFirstOrThrow();
+    const full: CheckRow = { ...row, seq: Number(next.value) };
     await db(exec).insertInto('checks').values(full).execute();
+    await writeDependencies(exec, full.id, full.spec_json, false);
     return full;
   },
   async update(exec: Executor, id: string, patch: Partial<Omit<CheckRow, 'id' | 'seq' | 'created_at'>>): Promise<void> {
     await db(exec).updateTable('checks').set(patch).where('id', '=', id).execute();
+    if (patch.spec_json !== undefined) await writeDependencies(exec, id, patch.spec_json, true);
   },
   async delete(exec: Executor, id: string): Promise<void> {
     const row = await db(exec).selectFrom('checks').select('seq').where('id', '=', id).executeTakeFirst();
+    await db(exec).deleteFrom('check_dependencies').where('check_id', '=', id).execute();
     await db(exec).deleteFrom('checks').where('id', '=', id).execute();
     if (row) {
       await db(exec).deleteFrom('check_results').where('check_seq', '=', row.seq).execute();
@@ -136,14 +153,33 @@ export const checkStore = {
   async all(exec: Executor): Promise<CheckRow[]> {
     return db(exec).selectFrom('checks').selectAll().orderBy('name').execute();
   },
-  /** Checks whose dependsOn names `name` (text prefilter in SQL, exact match on the parsed spec). */
+  /** Checks whose dependsOn names `name` (an index lookup in check_dependencies). */
   async dependantsOf(exec: Executor, name: string): Promise<CheckRow[]> {
-    const rows = await db(exec)
+    return db(exec)
       .selectFrom('checks')
       .selectAll()
-      .where(containsText('checks.spec_json', JSON.stringify(name)))
+      .where('id', 'in', (eb) => eb.selectFrom('check_dependencies').select('check_id').where('depends_on', '=', name))
+      .orderBy('name')
       .execute();
-    return rows.filter((r) => (JSON.parse(r.spec_json) as CheckSpec).dependsOn.includes(name));
+  },
+  /** Which of these ids and seqs belong to checks that exist. */
+  async existing(exec: Executor, ids: string[], seqs: number[]): Promise<{ ids: Set<string>; seqs: Set<number> }> {
+    const out = { ids: new Set<string>(), seqs: new Set<number>() };
+    for (let i = 0; i < ids.length; i += 500)
+      for (const r of await db(exec)
+        .selectFrom('checks')
+        .select('id')
+        .where('id', 'in', ids.slice(i, i + 500))
+        .execute())
+        out.ids.add(r.id);
+    for (let i = 0; i < seqs.length; i += 500)
+      for (const r of await db(exec)
+        .selectFrom('checks')
+        .select('seq')
+        .where('seq', 'in', seqs.slice(i, i + 500))
+        .execute())
+        out.seqs.add(Number(r.seq));
+    return out;
   },
   async idsByNames(exec: Executor, names: string[]): Promise<Map<string, string>> {
     if (names.length === 0) return new Map();
@@ -151,14 +187,27 @@ export const checkStore = {
     return new Map(rows.map((r) => [r.name, r.id]));
   },
 
-  async list(
-    exec: Executor,
-    f: CheckFilter,
-    page: PageQuery,
-  ): Promise<Page<{ check: CheckRow; state: StateRow | null }>> {
-    let q = db(exec).selectFrom('checks').leftJoin('check_state', 'check_state.check_id', 'checks.id');
+  /**
+   * A page of checks (rows only; the caller takes their states from memory, or `statesOf`). The
+   * state table is joined only when a filter or the sort needs it, so the usual page and its count
+   * read the checks table and its name index alone.
+   */
+  async list(exec: Executor, f: CheckFilter, page: PageQuery): Promise<Page<CheckRow>> {
+    const sort = page.sort ?? 'name';
+    const desc = sort.startsWith('-');
+    const key = desc ? sort.slice(1) : sort;
+    const col = SORTS[key];
+    if (!col) {
+      throw new InputError(`cannot sort by ${key}`, {
+        fields: [{ path: 'sort', message: `must be one of ${Object.keys(SORTS).join(', ')}` }],
+      });
+    }
+    const joined = f.status !== undefined || col.startsWith('check_state.');
+    let q = db(exec)
+      .selectFrom('checks')
+      .$if(joined, (qb) => qb.leftJoin('check_state', 'check_state.check_id', 'checks.id'));
     if (f.kind) q = q.where('checks.kind', '=', f.kind);
-    if (f.status) q = q.where('check_state.status', '=', f.status);
+    if (f.status) q = q.where(sql.ref('check_state.status'), '=', f.status);
     if (f.q) {
       const needle = f.q;
       q = q.where((eb) =>
@@ -171,57 +220,14 @@ export const checkStore = {
     // labels_json is JSON.stringify output, so `"key":"value"` appears verbatim when the label is set.
     for (const [k, v] of f.labels ?? [])
       q = q.where(containsText('checks.labels_json', JSON.stringify({ [k]: v }).slice(1, -1)));
-    const sort = page.sort ?? 'name';
-    const desc = sort.startsWith('-');
-    const key = desc ? sort.slice(1) : sort;
-    const col = SORTS[key];
-    if (!col) {
-      throw new InputError(`cannot sort by ${key}`, {
-        fields: [{ path: 'sort', message: `must be one of ${Object.keys(SORTS).join(', ')}` }],
-      });
-    }
     const count = await q.select((eb) => eb.fn.countAll().as('n')).executeTakeFirst();
-    const rows = await q
+    const items = (await q
       .selectAll('checks')
-      .select([
-        'check_state.check_id as s_check_id',
-        'check_state.status as s_status',
-        'check_state.since as s_since',
-        'check_state.last_checked_at as s_last_checked_at',
-        'check_state.last_latency_ms as s_last_latency_ms',
-        'check_state.last_ok as s_last_ok',
-        'check_state.last_message as s_last_message',
-        'check_state.consecutive_failures as s_consecutive_failures',
-        'check_state.consecutive_successes as s_consecutive_successes',
-        'check_state.history as s_history',
-        'check_state.flapping as s_flapping',
-        'check_state.flap_percent as s_flap_percent',
-        'check_state.certificate_json as s_certificate_json',
-        'check_state.cert_expiry as s_cert_expiry',
-        'check_state.last_ping_at as s_last_ping_at',
-        'check_state.run_started_at as s_run_started_at',
-        'check_state.updated_at as s_updated_at',
-      ])
       .orderBy(sql.ref(col), desc ? 'desc' : 'asc')
       .orderBy('checks.name')
       .limit(page.limit)
       .offset(page.offset)
-      .execute();
-    const items = rows.map((r) => {
-      const { s_check_id, ...rest } = r;
-      const check = Object.fromEntries(
-        Object.entries(rest).filter(([k]) => !k.startsWith('s_')),
-      ) as unknown as CheckRow;
-      const state = s_check_id
-        ? (Object.fromEntries([
-            ['check_id', s_check_id],
-            ...Object.entries(rest)
-              .filter(([k]) => k.startsWith('s_'))
-              .map(([k, v]) => [k.slice(2), v]),
-          ]) as unknown as StateRow)
-        : null;
-      return { check, state };
-    });
+      .execute()) as CheckRow[];
     return { items, total: Number(count?.n ?? 0), limit: page.limit, offset: page.offset };
   },
 
@@ -232,6 +238,31 @@ export const checkStore = {
   async allStates(exec: Executor): Promise<Map<string, CheckState>> {
     const rows = await db(exec).selectFrom('check_state').selectAll().execute();
     return new Map(rows.map((r) => [r.check_id, stateFromRow(r)]));
+  },
+  async statesOf(exec: Executor, ids: string[]): Promise<Map<string, CheckState>> {
+    const out = new Map<string, CheckState>();
+    for (let i = 0; i < ids.length; i += 500) {
+      const rows = await db(exec)
+        .selectFrom('check_state')
+        .selectAll()
+        .where('check_id', 'in', ids.slice(i, i + 500))
+        .execute();
+      for (const r of rows) out.set(r.check_id, stateFromRow(r));
+    }
+    return out;
+  },
+  /** States written since `since` (ms, by the writers' clocks), with their write time. */
+  async statesSince(exec: Executor, since: number): Promise<Array<{ id: string; state: CheckState; at: number }>> {
+    const rows = await db(exec).selectFrom('check_state').selectAll().where('updated_at', '>', since).execute();
+    return rows.map((r) => ({ id: r.check_id, state: stateFromRow(r), at: Number(r.updated_at) }));
+  },
+  /** A cheap fingerprint of the checks table: changes whenever a check is added, edited or removed. */
+  async signature(exec: Executor): Promise<string> {
+    const r = await db(exec)
+      .selectFrom('checks')
+      .select((eb) => [eb.fn.countAll().as('n'), eb.fn.max('updated_at').as('m'), eb.fn.max('seq').as('s')])
+      .executeTakeFirst();
+    return `${r?.n ?? 0}:${r?.m ?? 0}:${r?.s ?? 0}`;
   },
   /** Writes many states in one statement (insert or replace). */
   async saveStates(exec: Executor, rows: StateRow[]): Promise<void> {

@@ -14,6 +14,16 @@ export interface ChecksTables {
     created_at: number;
     updated_at: number;
   };
+  /** Counters: `seq`, the last seq given to a check. */
+  check_counters: {
+    key: string;
+    value: number;
+  };
+  /** One row per name in a check's dependsOn (kept by checkStore beside spec_json). */
+  check_dependencies: {
+    check_id: string;
+    depends_on: string;
+  };
   check_state: {
     check_id: string;
     status: string;

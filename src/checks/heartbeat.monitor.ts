@@ -51,6 +51,10 @@ export class HeartbeatMonitor {
   private readonly watches = new Map<string, Watch>();
   private cancelTimer: (() => void) | undefined;
   private running = false;
+  /** Set by the module: re-reads states other instances may have changed; returns the ids that did change. */
+  refreshBeforeMiss: ((checkIds: string[]) => Promise<string[]>) | undefined;
+  /** Set by the module: refreshes a check's state before a ping when another instance runs it. */
+  beforePing: ((checkId: string) => Promise<void>) | undefined;
 
   constructor(
     private readonly database: Database,
@@ -114,7 +118,32 @@ export class HeartbeatMonitor {
     if (next === Number.POSITIVE_INFINITY) return;
     // Timers longer than ~24.8 days overflow; re-arm in steps.
     const delay = Math.min(Math.max(0, next - this.clock.now()), 2 ** 31 - 1);
-    this.cancelTimer = this.clock.setTimeout(() => this.sweep(), delay);
+    this.cancelTimer = this.clock.setTimeout(() => void this.sweepConfirmed(), delay);
+  }
+
+  /**
+   * The timer's sweep: when other instances may have taken pings for the checks that are due
+   * (`refreshBeforeMiss` answers which states it found newer), those are re-planned first, so a
+   * ping that reached another instance a moment ago is not recorded as missed here.
+   */
+  private async sweepConfirmed(): Promise<void> {
+    if (this.refreshBeforeMiss) {
+      const now = this.clock.now();
+      const due = [...this.watches.values()]
+        .filter((w) => (w.deadline !== null && w.deadline <= now) || (w.runDeadline !== null && w.runDeadline <= now))
+        .map((w) => w.check.id);
+      if (due.length) {
+        try {
+          for (const id of await this.refreshBeforeMiss(due)) {
+            const w = this.watches.get(id);
+            if (w) this.plan(w);
+          }
+        } catch (err) {
+          this.logger.warn({ err }, 'could not re-read heartbeat states before a sweep');
+        }
+      }
+    }
+    if (this.running) this.sweep();
   }
 
   /** Records every deadline that has passed (exposed for fake-clock tests). */
@@ -158,6 +187,8 @@ export class HeartbeatMonitor {
 
   /** Handles one ping: stores it, then records the result it stands for, durably before returning. */
   async ping(c: CheckRecord, p: PingInput): Promise<void> {
+    // A ping that reaches an instance which does not run the check starts from the stored state.
+    await this.beforePing?.(c.id);
     const now = this.clock.now();
     const prev = this.sink.state(c.id);
     const body =

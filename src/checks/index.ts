@@ -1,6 +1,7 @@
 import type { Logger } from 'pino';
 import type { AuditStore } from '../platform/audit/audit.store.js';
 import type { Clock } from '../platform/clock.js';
+import type { Cluster } from '../platform/cluster/cluster.js';
 import type { Database, Tx } from '../platform/db/database.js';
 import type { MainstayModule } from '../platform/module.js';
 import type { SecretBox } from '../platform/secrets/secret-box.js';
@@ -13,6 +14,7 @@ import { CheckRuntime, type ProbeMap } from './check.runtime.js';
 import { CheckService } from './check.service.js';
 import type { CheckRecord } from './check.store.js';
 import { checkStore, toRecord } from './check.store.js';
+import { CheckSync } from './check-sync.js';
 import { HeartbeatMonitor } from './heartbeat.monitor.js';
 import { heartbeatRoutes } from './heartbeat.routes.js';
 import { checksMigrations } from './migrations/2026-11-21-checks.js';
@@ -56,6 +58,10 @@ export interface ChecksDeps {
   /** Run the scheduler and heartbeat deadlines in this process (off: API only). */
   run?: boolean | undefined;
   probes?: ProbeMap | undefined;
+  /** Shares the checks with other instances on the same database (each runs its shards' checks). */
+  cluster?: Cluster | undefined;
+  /** How often checks and states changed by other instances are read back. */
+  syncMs?: number | undefined;
 }
 
 /** Synthetic checks: probes, scheduler, results and rollups, heartbeats. */
@@ -73,7 +79,30 @@ export function checksModule(deps: ChecksDeps): ChecksModule {
     secret: (name) => deps.secrets.reveal(name),
     registry: deps.metrics.registry,
     maxConcurrency: deps.maxConcurrency,
+    owns: deps.cluster ? (id) => deps.cluster!.ownsKey(id) : undefined,
   });
+  const sync = new CheckSync(deps.database, deps.clock, logger, runtime, sink, deps.syncMs, () =>
+    deps.cluster ? deps.cluster.members <= 1 && deps.run !== false : true,
+  );
+  deps.cluster?.onChange(sync);
+  heartbeats.beforePing = async (id) => {
+    if (!runtime.owns(id)) await sink.reload([id]);
+  };
+  heartbeats.refreshBeforeMiss = async (ids) => {
+    // Alone, this instance saw every ping itself.
+    if (!deps.cluster || deps.cluster.members <= 1) return [];
+    const stored = await checkStore.statesOf(deps.database.db, ids);
+    const changed: string[] = [];
+    for (const [id, s] of stored) {
+      const mine = sink.state(id);
+      if (!mine) continue;
+      if ((s.lastPingAt ?? 0) > (mine.lastPingAt ?? 0) || (s.runStartedAt ?? 0) > (mine.runStartedAt ?? 0)) {
+        sink.adopt(id, s);
+        changed.push(id);
+      }
+    }
+    return changed;
+  };
   const queries = new CheckQueries(deps.database, sink);
   const service = new CheckService(deps.database, deps.clock, deps.audit, deps.box, runtime, sink, queries);
   return {
@@ -94,15 +123,22 @@ export function checksModule(deps: ChecksDeps): ChecksModule {
     async start() {
       await sink.load();
       const checks = (await checkStore.all(deps.database.db)).map(toRecord);
+      // Every instance knows every check (run now, pause, dependencies); each runs only its shards'.
+      for (const c of checks) runtime.apply(c);
       if (deps.run === false) {
-        // API only: the runtime knows every check (run now, pause) but schedules nothing.
-        for (const c of checks) runtime.apply(c);
+        // API only: schedules nothing, and keeps its view in step with the instances that run checks.
+        await sync.start();
         return;
       }
-      runtime.start(checks);
-      logger.info({ checks: checks.length }, 'checks scheduled');
+      await deps.cluster?.start();
+      runtime.start([]);
+      await sync.start();
+      const running = runtime.all().filter((c) => runtime.owns(c.id)).length;
+      logger.info({ checks: checks.length, running, shards: deps.cluster?.shards().length }, 'checks scheduled');
     },
     async stop() {
+      sync.stop();
+      await deps.cluster?.stop();
       await runtime.stop();
       await sink.stop();
     },

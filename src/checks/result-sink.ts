@@ -97,11 +97,27 @@ export class ResultSink {
     this.schedule();
   }
 
+  /** Takes a state written elsewhere (the database, another instance) as current, without writing it back. */
+  adopt(checkId: string, s: CheckState): void {
+    if (this.dirty.has(checkId)) return;
+    this.states.set(checkId, s);
+  }
+
+  /** Re-reads the stored states of `ids` (work that moved to this instance starts where the last one left off). */
+  async reload(ids: string[]): Promise<void> {
+    if (!ids.length) return;
+    await this.flush();
+    for (const [id, s] of await checkStore.statesOf(this.database.db, ids)) this.states.set(id, s);
+  }
+
+  /** A deleted check: nothing of it is kept, and nothing buffered of it is written any more. */
   forget(checkId: string, seq: number): void {
     this.states.delete(checkId);
     this.dirty.delete(checkId);
     this.minutes.forget(seq);
     this.lastAt.delete(seq);
+    if (this.results.some((r) => r.check_seq === seq)) this.results = this.results.filter((r) => r.check_seq !== seq);
+    if (this.events.some((e) => e.checkId === checkId)) this.events = this.events.filter((e) => e.checkId !== checkId);
   }
 
   record(check: SinkCheck, at: number, r: ProbeResult): { state: CheckState; events: CheckEventInput[] } {
@@ -178,12 +194,16 @@ export class ResultSink {
           if (events.length) for (const fn of this.inTransaction) await fn(trx, events);
         });
       } catch (err) {
-        // Keep nothing half-written: put the batch back for the next flush.
+        // Keep nothing half-written: put the batch back for the next flush, less the rows of checks
+        // deleted meanwhile (a check deleted while this batch was being written would otherwise make
+        // every retry fail on its foreign key, and the buffer grow without end).
         this.logger.error({ err, results: results.length }, 'writing check results failed; will retry');
-        this.results = results.concat(this.results);
-        for (const s of states) if (!this.dirty.has(s.check_id)) this.dirty.set(s.check_id, s);
-        this.events = events.concat(this.events);
-        this.minutes.requeue(rollups);
+        const gone = await this.deletedAmong(states, events, results, rollups);
+        this.results = results.filter((r) => !gone.seqs.has(r.check_seq)).concat(this.results);
+        for (const s of states)
+          if (!this.dirty.has(s.check_id) && !gone.ids.has(s.check_id)) this.dirty.set(s.check_id, s);
+        this.events = events.filter((e) => !gone.ids.has(e.checkId)).concat(this.events);
+        this.minutes.requeue(rollups.filter((r) => !gone.seqs.has(r.check_seq)));
         this.schedule();
         return;
       }
@@ -194,6 +214,29 @@ export class ResultSink {
       await this.flushing;
     } finally {
       this.flushing = undefined;
+    }
+  }
+
+  /** Which of a failed batch's checks no longer exist (none when that cannot be read either). */
+  private async deletedAmong(
+    states: StateRow[],
+    events: StoredEvent[],
+    results: ResultRow[],
+    rollups: Array<{ check_seq: number }>,
+  ): Promise<{ ids: Set<string>; seqs: Set<number> }> {
+    const ids = new Set([...states.map((s) => s.check_id), ...events.map((e) => e.checkId)]);
+    const seqs = new Set([...results.map((r) => r.check_seq), ...rollups.map((r) => r.check_seq)]);
+    try {
+      const live = await checkStore.existing(this.database.db, [...ids], [...seqs]);
+      const gone = {
+        ids: new Set([...ids].filter((id) => !live.ids.has(id))),
+        seqs: new Set([...seqs].filter((q) => !live.seqs.has(q))),
+      };
+      if (gone.ids.size || gone.seqs.size)
+        this.logger.warn({ checks: gone.ids.size, seqs: gone.seqs.size }, 'dropped buffered results of deleted checks');
+      return gone;
+    } catch {
+      return { ids: new Set(), seqs: new Set() };
     }
   }
 

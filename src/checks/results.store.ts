@@ -52,6 +52,42 @@ export const resultsStore = {
       .execute();
   },
 
+  /**
+   * Counts only (no histograms to parse) of the buckets in [from, to), per check and bucket; with
+   * `perCheck` one row per check summed over the range (bucket = from).
+   */
+  async counts(
+    exec: Executor,
+    res: Resolution,
+    seqs: number[],
+    from: number,
+    to: number,
+    perCheck = false,
+  ): Promise<Array<{ check_seq: number; bucket: number; count: number; failures: number }>> {
+    if (seqs.length === 0) return [];
+    const q = db(exec)
+      .selectFrom(table(res))
+      .where('check_seq', 'in', seqs)
+      .where('bucket', '>=', from)
+      .where('bucket', '<', to);
+    const rows = perCheck
+      ? await q
+          .select((eb) => [
+            'check_seq',
+            eb.fn.sum<number | string>('count').as('count'),
+            eb.fn.sum<number | string>('failures').as('failures'),
+          ])
+          .groupBy('check_seq')
+          .execute()
+      : await q.select(['check_seq', 'bucket', 'count', 'failures']).execute();
+    return rows.map((r) => ({
+      check_seq: Number(r.check_seq),
+      bucket: 'bucket' in r ? Number(r.bucket) : from,
+      count: Number(r.count),
+      failures: Number(r.failures),
+    }));
+  },
+
   /** Buckets in [from, to) of checks with seq in [seqFrom, seqTo) — to build the next coarser resolution. */
   async rollupsBetween(
     exec: Executor,

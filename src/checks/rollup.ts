@@ -111,8 +111,10 @@ export class MinuteAggregator {
     return this.open.get(seq);
   }
 
+  /** Drops a deleted check's open minute and its closed minutes not written yet. */
   forget(seq: number): void {
     this.open.delete(seq);
+    if (this.closed.some((r) => r.check_seq === seq)) this.closed = this.closed.filter((r) => r.check_seq !== seq);
   }
 
   /** Seeds the open minute from raw results after a restart. */

@@ -5,7 +5,9 @@ import { Command, CommanderError } from 'commander';
 import { registerAlerts } from './commands/alerts.js';
 import { registerApply } from './commands/apply.js';
 import { registerAuth } from './commands/auth.js';
+import { registerBackup } from './commands/backup.js';
 import { registerChecks } from './commands/checks.js';
+import { registerContacts } from './commands/contacts.js';
 import { registerIncidents } from './commands/incidents.js';
 import { registerOncall } from './commands/oncall.js';
 import { registerResources } from './commands/resources.js';
@@ -34,6 +36,7 @@ export function buildProgram(ctx: CliContext): Command {
       writeErr: (s) => ctx.io.stderr.write(s),
     });
   registerServe(program, ctx);
+  registerBackup(program, ctx);
   registerAuth(program, ctx);
   registerApply(program, ctx);
   registerResources(program, ctx);
@@ -44,6 +47,7 @@ export function buildProgram(ctx: CliContext): Command {
   registerAlerts(program, ctx);
   registerOncall(program, ctx);
   registerIncidents(program, ctx);
+  registerContacts(program, ctx);
   return program;
 }
 

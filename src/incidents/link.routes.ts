@@ -32,6 +32,10 @@ button.danger{background:#1a7f37}.muted{color:#5b6572}@media (prefers-color-sche
 
 const VERB = { acknowledge: 'Acknowledge', resolve: 'Resolve' } as const;
 
+/** A stored actor as a person reads it: `user:ann@x` → `ann@x`, `link:acknowledge` → `a signed link`. */
+const shownActor = (by: string) =>
+  by.startsWith('link:') ? 'a signed link' : by === 'system' ? 'Mainstay' : by.replace(/^(user|token):/, '');
+
 export function linkRoutes(svc: IncidentsService, links: ActionLinks, now: () => number): AnyRoute[] {
   const check = (token: string, reply: FastifyReply): LinkClaims | FastifyReply => {
     const r = links.verify(token, now());
@@ -70,6 +74,17 @@ export function linkRoutes(svc: IncidentsService, links: ActionLinks, now: () =>
           return page(reply, 404, 'Unknown incident', '<h1>This incident no longer exists</h1>');
         }
         const verb = VERB[claims.action];
+        // Nothing left to do: say so instead of offering a button that can only fail or do nothing.
+        const done = inc.status === 'resolved' || (claims.action === 'acknowledge' && inc.status === 'acknowledged');
+        if (done) {
+          const by = inc.status === 'resolved' ? inc.resolvedBy : inc.acknowledgedBy;
+          return page(
+            reply,
+            200,
+            `#${inc.number} ${inc.status}`,
+            `<h1>Incident #${inc.number} is already ${esc(inc.status)}</h1><p><strong>${esc(inc.title)}</strong>${by ? `<br><span class="muted">by ${esc(shownActor(by))}</span>` : ''}</p><p class="muted">Nothing to do here; you can close this page.</p>`,
+          );
+        }
         return page(
           reply,
           200,

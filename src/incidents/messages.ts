@@ -19,6 +19,19 @@ export function actionUrl(ctx: MessageContext, incidentId: string, action: 'ackn
   return `${ctx.externalUrl()}/a/${token}`;
 }
 
+/** A stored actor (`user:a@b`, `token:a@b`, `link:acknowledge`, `system`…) as a message's reader says it. */
+function actorName(actor: string | null | undefined): string {
+  if (!actor) return 'someone';
+  const i = actor.indexOf(':');
+  const kind = i < 0 ? actor : actor.slice(0, i);
+  const who = actor.slice(i + 1);
+  if (kind === 'user' || kind === 'token') return who;
+  if (kind === 'link') return 'a signed link';
+  if (kind === 'policy') return `policy ${who}`;
+  if (kind === 'system') return 'Mainstay';
+  return actor;
+}
+
 /** The message every channel renders for an incident event. */
 export function incidentMessage(
   ctx: MessageContext,
@@ -35,9 +48,9 @@ export function incidentMessage(
   const open = inc.status !== 'resolved';
   const verb =
     event === 'incident.acknowledged'
-      ? `Acknowledged by ${inc.acknowledged_by ?? 'someone'}`
+      ? `Acknowledged by ${actorName(inc.acknowledged_by)}`
       : event === 'incident.resolved'
-        ? `Resolved by ${inc.resolved_by ?? 'someone'}`
+        ? `Resolved by ${actorName(inc.resolved_by)}`
         : event === 'incident.escalated'
           ? 'Escalated: nobody acknowledged yet'
           : 'Triggered';

@@ -33,6 +33,12 @@ const common = {
   description: z.string().max(1000).optional(),
 };
 
+/** Whether a header name is in both maps (names compare case-insensitively). */
+export function sharedHeader(a: Record<string, unknown>, b: Record<string, unknown>): boolean {
+  const names = new Set(Object.keys(a).map((n) => n.toLowerCase()));
+  return Object.keys(b).some((n) => names.has(n.toLowerCase()));
+}
+
 const WebhookChannel = z
   .strictObject({
     type: z.literal('webhook'),
@@ -43,11 +49,17 @@ const WebhookChannel = z
     /** A Secret whose value keys the HMAC in X-Mainstay-Signature. */
     signingSecret: SecretName.optional(),
     headers: z.record(HeaderName, z.string().max(4096)).default({}),
+    /** Headers whose values are credentials, each from a Secret (`Authorization: receiver-token`). */
+    headerSecrets: z.record(HeaderName, SecretName).default({}),
     timeoutSeconds: TimeoutSeconds,
   })
   .refine((c) => (c.url === undefined) !== (c.urlSecret === undefined), {
     message: 'give exactly one of url and urlSecret',
     path: ['url'],
+  })
+  .refine((c) => !sharedHeader(c.headers, c.headerSecrets), {
+    message: 'a header is either in headers or in headerSecrets, not both',
+    path: ['headerSecrets'],
   });
 
 const SlackChannel = z.strictObject({

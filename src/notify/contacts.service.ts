@@ -179,7 +179,7 @@ export class ContactsService {
           created_at: now + i,
         });
       }
-      await contactStore.replaceRules(trx, id, rows);
+      await contactStore.replaceRules(trx, id, rows, this.o.database.engine);
       await this.o.audit.record(trx, actor, {
         action: 'notification-rules.update',
         resourceType: 'NotificationRules',

@@ -1,4 +1,5 @@
 import type { Kysely } from 'kysely';
+import { sql } from 'kysely';
 import type { Executor } from '../platform/db/database.js';
 import type { NotifyTables } from './notify.tables.js';
 
@@ -54,7 +55,13 @@ export const contactStore = {
       .orderBy('created_at')
       .execute();
   },
-  async replaceRules(exec: Executor, userId: string, rows: RuleRow[]): Promise<void> {
+  /**
+   * Replaces a user's rules. On PostgreSQL two replacements at once would both delete nothing new
+   * and both insert (doubling the rules), so the user's rules are serialized by a transaction lock.
+   */
+  async replaceRules(exec: Executor, userId: string, rows: RuleRow[], engine: string): Promise<void> {
+    if (engine === 'postgres')
+      await sql`select pg_advisory_xact_lock(hashtext(${`notify_rules:${userId}`}))`.execute(db(exec));
     await db(exec).deleteFrom('notify_rules').where('user_id', '=', userId).execute();
     if (rows.length) await db(exec).insertInto('notify_rules').values(rows).execute();
   },

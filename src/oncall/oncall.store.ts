@@ -84,8 +84,19 @@ export const feedStore = {
     return db(exec).selectFrom('oncall_feeds').selectAll().where('scope', '=', scope).executeTakeFirst();
   },
   async put(exec: Executor, row: OncallTables['oncall_feeds']): Promise<void> {
-    await db(exec).deleteFrom('oncall_feeds').where('scope', '=', row.scope).execute();
-    await db(exec).insertInto('oncall_feeds').values(row).execute();
+    // One upsert: two rotations of one scope at once (two tabs, two tokens of one person) on
+    // PostgreSQL must not both insert after both deleted nothing.
+    await db(exec)
+      .insertInto('oncall_feeds')
+      .values(row)
+      .onConflict((oc) =>
+        oc.column('scope').doUpdateSet({
+          token_hash: row.token_hash,
+          token_sealed: row.token_sealed,
+          created_at: row.created_at,
+        }),
+      )
+      .execute();
   },
 };
 

@@ -15,6 +15,8 @@ import { SYSTEM_ACTOR } from './audit/audit.model.js';
 import { auditRoutes } from './audit/audit.routes.js';
 import { AuditStore } from './audit/audit.store.js';
 import { type Clock, systemClock } from './clock.js';
+import { Cluster } from './cluster/cluster.js';
+import { clusterMigrations } from './cluster/cluster.migrations.js';
 import type { Config } from './config.js';
 import { type Database, openDatabase } from './db/database.js';
 import { type MigrationSet, migrate, migrationsDone } from './db/migrations.js';
@@ -55,6 +57,8 @@ export interface App {
   accounts: AccountsModule;
   resources: ResourceService;
   queue: WorkQueue;
+  /** This instance's membership and shard leases among the instances on one database. */
+  cluster: Cluster;
   secrets: SecretBox;
   secretStore: SecretsModule['secrets'];
   checks: ChecksModule;
@@ -88,6 +92,17 @@ export async function createApp(opts: AppOptions): Promise<App> {
   const audit = new AuditStore(clock);
   const owner = `${os.hostname()}:${process.pid}:${randomSecret(4)}`;
   const queue = new WorkQueue({ database, clock, owner, metrics });
+  const leaseMs = config.clusterLeaseSeconds * 1000;
+  const cluster = new Cluster({
+    database,
+    clock,
+    logger: logger.child({ module: 'cluster' }),
+    // Host and port name an instance across its restarts (it takes its own leases straight back);
+    // with port 0 the port is not known in advance, so such an instance gets a name of its own.
+    memberId: config.instanceId ?? (config.port ? `${os.hostname()}:${config.port}` : owner),
+    leaseMs,
+    renewMs: Math.max(500, Math.round(leaseMs / 5)),
+  });
   const accounts = accountsModule({ database, clock, audit, sessionTtlMs: config.sessionTtlHours * 3_600_000 });
   const secretsMod = secretsModule({ database, clock, audit, box: secrets });
   const checks = checksModule({
@@ -101,6 +116,7 @@ export async function createApp(opts: AppOptions): Promise<App> {
     retention: { rawDays: config.checkResultRetentionDays, minuteDays: config.checkResultRetentionDays + 1 },
     maxConcurrency: config.checkConcurrency,
     run: config.checks,
+    cluster,
   });
 
   let listenUrl = `http://${config.host}:${config.port}`;
@@ -118,6 +134,7 @@ export async function createApp(opts: AppOptions): Promise<App> {
     smtpUrl: config.smtpUrl,
     smtpFrom: config.smtpFrom,
     run: config.worker,
+    isLeader: () => cluster.isLeader() || !config.checks,
     retentionDays: config.alertRetentionDays,
   });
 
@@ -148,6 +165,7 @@ export async function createApp(opts: AppOptions): Promise<App> {
   const modules: MainstayModule[] = [
     { name: 'audit', migrations: auditMigrations },
     { name: 'queue', migrations: queueMigrations },
+    { name: 'cluster', migrations: clusterMigrations },
     accounts,
     secretsMod,
     checks,
@@ -225,6 +243,7 @@ export async function createApp(opts: AppOptions): Promise<App> {
     accounts,
     resources,
     queue,
+    cluster,
     secrets,
     secretStore: secretsMod.secrets,
     checks,

@@ -68,6 +68,13 @@ const ConfigSchema = z.object({
     .optional(),
   /** MAINSTAY_SMTP_FROM: sender of notification emails. */
   smtpFrom: z.email().default('mainstay@localhost'),
+  /** MAINSTAY_INSTANCE_ID: names this instance among several on one database (default: host name and port). */
+  instanceId: z
+    .string()
+    .regex(/^[A-Za-z0-9._:-]{1,100}$/, 'letters, digits and . _ : - (at most 100)')
+    .optional(),
+  /** MAINSTAY_CLUSTER_LEASE_SECONDS: how long an instance's shard leases last without renewal (a killed instance's checks move after about this long). */
+  clusterLeaseSeconds: z.coerce.number().min(2).max(600).default(15),
   /** MAINSTAY_WORKER: run the work queue worker in this process. */
   worker: z
     .enum(['true', 'false', '1', '0'])
@@ -96,6 +103,8 @@ const ENV_NAMES: Record<keyof z.input<typeof ConfigSchema>, string> = {
   checkConcurrency: 'MAINSTAY_CHECK_CONCURRENCY',
   checks: 'MAINSTAY_CHECKS',
   worker: 'MAINSTAY_WORKER',
+  instanceId: 'MAINSTAY_INSTANCE_ID',
+  clusterLeaseSeconds: 'MAINSTAY_CLUSTER_LEASE_SECONDS',
   externalUrl: 'MAINSTAY_EXTERNAL_URL',
   alertRetentionDays: 'MAINSTAY_ALERT_RETENTION_DAYS',
   smtpUrl: 'MAINSTAY_SMTP_URL',

@@ -20,9 +20,31 @@ export async function serve(overrides: ServeOverrides = {}): Promise<void> {
     }
     throw err;
   }
-  const app = await createApp({ config });
-  const admin = await app.bootstrapAdmin();
-  const url = await app.start();
+  let app: Awaited<ReturnType<typeof createApp>>;
+  let url: string;
+  let admin: Awaited<ReturnType<(typeof app)['bootstrapAdmin']>>;
+  try {
+    app = await createApp({ config });
+    // Listen first: a start that cannot listen (the port is taken) must not create the first admin
+    // and take its generated password, printed only after listening, down with the failed process.
+    url = await app.start();
+    admin = await app.bootstrapAdmin();
+  } catch (err) {
+    if (err instanceof DomainError) {
+      console.error(`mainstay: ${err.message}${err.hint ? `\n  ${err.hint}` : ''}`);
+      process.exit(2);
+    }
+    const e = err as NodeJS.ErrnoException & { address?: string; port?: number };
+    if (e.code === 'EADDRINUSE' || e.code === 'EACCES') {
+      const where = `${e.address ?? config.host}:${e.port ?? config.port}`;
+      const why = e.code === 'EADDRINUSE' ? 'is already in use' : 'may not be used by this user';
+      console.error(
+        `mainstay: ${where} ${why}\n  pick another port: npm start -- --port 8081, mainstay serve --port 8081, or MAINSTAY_PORT=8081`,
+      );
+      process.exit(2);
+    }
+    throw err;
+  }
   const shown = url.replace('://0.0.0.0', '://127.0.0.1');
   if (admin) {
     const lines = [

@@ -1,5 +1,8 @@
+import fs from 'node:fs';
+import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Access } from '../../src/platform/http/route.js';
+import { registeredRoutes } from '../../src/platform/http/server.js';
 import { engines } from '../support/engines.js';
 import { startTestServer, type TestServer } from '../support/server.js';
 
@@ -170,6 +173,22 @@ const WALKED_AS: Record<string, string> = {
   'PUT /api/v1/users/:userId/notification-rules': 'admin',
 };
 
+/**
+ * Routes the HTTP layer serves itself, outside `defineRoute` (and so outside `app.routes`): public
+ * reads that hold no secret. The web app's own files (index.html, assets) are public too and are
+ * recognised by their path under the web directory.
+ */
+const PLATFORM: Record<string, string> = {
+  'GET /api/v1/openapi.json': 'public',
+  'GET /healthz': 'public',
+  'GET /readyz': 'public',
+  // Prometheus scrapes without credentials; route patterns and counts only, never a raw URL.
+  'GET /metrics': 'public',
+  'GET /api/v1/docs': 'public',
+  'GET /api/v1/docs/init.js': 'public',
+  'GET /api/v1/docs/assets/*': 'public',
+};
+
 const RANK = ['viewer', 'responder', 'editor', 'admin'];
 const accessString = (a: Access) => (typeof a === 'string' ? a : `team:${a.role}`);
 
@@ -180,6 +199,8 @@ interface Persona {
   global: string | null;
   /** Highest role anywhere (global or on a team). */
   anywhere: string | null;
+  /** Its role comes from membership of the matrix team: the walk acts on that team. */
+  team?: boolean;
 }
 
 function allowed(p: Persona, expected: string): boolean {
@@ -242,6 +263,31 @@ describe.each(engines())('authorization matrix on %s', (engine) => {
       token: await token('team-admin@m.test', 'admin'),
       global: null,
       anywhere: 'admin',
+      team: true,
+    });
+    // Members of the team with each lower role, and the team admin through a viewer-scoped token.
+    for (const role of ['viewer', 'responder', 'editor']) {
+      const id = await mk(`team-${role}@m.test`, null);
+      await s.app.http.inject({
+        method: 'PUT',
+        url: `/api/v1/teams/${teamId}/members/${id}`,
+        headers: admin,
+        payload: { role },
+      });
+      personas.push({
+        name: `team ${role}`,
+        token: await token(`team-${role}@m.test`, role),
+        global: null,
+        anywhere: role,
+        team: true,
+      });
+    }
+    personas.push({
+      name: 'team admin with viewer-scoped token',
+      token: await token('team-admin@m.test', 'viewer'),
+      global: null,
+      anywhere: 'viewer',
+      team: true,
     });
     await mk('nobody@m.test', null);
     personas.push({
@@ -286,30 +332,65 @@ describe.each(engines())('authorization matrix on %s', (engine) => {
     for (const route of s.app.routes) {
       const key = `${route.method} ${route.url}`;
       const expected = WALKED_AS[key] ?? EXPECTED[key]!;
-      for (const p of personas) {
-        // Team-scoped personas act on their own team; everyone else on ids that do not exist.
-        const url = route.url
-          .replace(':id', p.name === 'team admin' && route.url.startsWith('/api/v1/teams/') ? teamId : 'no-such-id')
-          .replace(':userId', 'no-such-user')
-          .replace(':kind', 'teams')
-          .replace(':name', 'no-such-team');
-        const r = await s.app.http.inject({
-          method: route.method,
-          url,
-          headers: p.token ? { authorization: `Bearer ${p.token}` } : {},
-          ...(route.method === 'GET' || route.method === 'DELETE' ? {} : { payload: {} }),
-        });
-        const denied = r.statusCode === 401 || r.statusCode === 403;
-        const want = allowed(p, expected);
-        if (want === denied)
-          failures.push(
-            `${route.method} ${route.url} as ${p.name}: ${r.statusCode} (expected ${want ? 'allowed' : 'denied'})`,
-          );
-        if (!want && !p.token && r.statusCode !== 401)
-          failures.push(`${route.method} ${route.url} anonymous: ${r.statusCode}, expected 401`);
-        if (r.statusCode >= 500) failures.push(`${route.method} ${route.url} as ${p.name}: ${r.statusCode} ${r.body}`);
-      }
+      // The personas of one route ask at once (a few thousand requests in all; on PostgreSQL one at a
+      // time took past the test timeout on a loaded machine).
+      await Promise.all(
+        personas.map(async (p) => {
+          // Team-scoped personas act on their own team; everyone else on ids that do not exist.
+          const url = route.url
+            .replace(':id', p.team && route.url.startsWith('/api/v1/teams/') ? teamId : 'no-such-id')
+            .replace(':userId', 'no-such-user')
+            .replace(':kind', 'teams')
+            .replace(':name', 'no-such-team');
+          const r = await s.app.http.inject({
+            method: route.method,
+            url,
+            headers: p.token ? { authorization: `Bearer ${p.token}` } : {},
+            ...(route.method === 'GET' || route.method === 'DELETE' ? {} : { payload: {} }),
+          });
+          const denied = r.statusCode === 401 || r.statusCode === 403;
+          const want = allowed(p, expected);
+          if (want === denied)
+            failures.push(
+              `${route.method} ${route.url} as ${p.name}: ${r.statusCode} (expected ${want ? 'allowed' : 'denied'})`,
+            );
+          if (!want && !p.token && r.statusCode !== 401)
+            failures.push(`${route.method} ${route.url} anonymous: ${r.statusCode}, expected 401`);
+          if (r.statusCode >= 500)
+            failures.push(`${route.method} ${route.url} as ${p.name}: ${r.statusCode} ${r.body}`);
+        }),
+      );
     }
     expect(failures).toEqual([]);
+  }, 180_000);
+
+  it('every route the server answers is declared, a platform route, or a file of the web app', () => {
+    const webDir = s.app.config.webDir ?? path.resolve('dist', 'web');
+    const isWebFile = (url: string) =>
+      !url.includes(':') && !url.includes('*') && fs.existsSync(path.join(webDir, url)) && url !== '/';
+    const declared = new Set(s.app.routes.map((r) => `${r.method} ${r.url}`));
+    const unknown = registeredRoutes(s.app.http)
+      .map((r) => `${r.method} ${r.url}`)
+      .filter((k) => !declared.has(k) && !(k in PLATFORM) && !(k.startsWith('GET ') && isWebFile(k.slice(4))));
+    expect(unknown, 'routes outside EXPECTED and PLATFORM').toEqual([]);
+    const registered = new Set(registeredRoutes(s.app.http).map((r) => `${r.method} ${r.url}`));
+    expect(Object.keys(PLATFORM).filter((k) => !registered.has(k))).toEqual([]);
+  });
+
+  it('platform routes answer every persona alike, without credentials', async () => {
+    for (const key of Object.keys(PLATFORM)) {
+      const url = key.slice(4).replace('*', 'swagger-ui.css');
+      // They never look at credentials: three personas show it.
+      for (const p of personas.filter((x) => ['anonymous', 'team viewer', 'admin'].includes(x.name))) {
+        const r = await s.app.http.inject({
+          method: 'GET',
+          url,
+          headers: p.token ? { authorization: `Bearer ${p.token}` } : {},
+        });
+        // Readiness may be 503 (a busy database) for anyone; never 401 or 403.
+        expect([401, 403], `${key} as ${p.name}`).not.toContain(r.statusCode);
+        if (key !== 'GET /readyz') expect(r.statusCode, `${key} as ${p.name}`).toBe(200);
+      }
+    }
   });
 });

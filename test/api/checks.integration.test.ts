@@ -158,6 +158,14 @@ describe.each(engines())('checks API on %s', (engine) => {
     expect(day.count).toBeGreaterThan(3);
     expect(day.failures).toBeGreaterThan(0);
     expect(up.windows[3].count).toBe(day.count);
+    // The list's 24-hour uptime (counts from the hourly and minute rollups and the open minute)
+    // agrees with the uptime window's totals, computed on the other path.
+    const listed = (await api('GET', '/api/v1/checks?q=web')).json().items[0];
+    expect(listed.uptime24h).toBe(Math.round(((day.count - day.failures) / day.count) * 100_000) / 1000);
+    const filled = listed.hourly24h.filter((c: { uptime: number | null }) => c.uptime !== null);
+    // (All of this test's runs fall in one hour unless it ran across the top of an hour.)
+    if (filled.length === 1)
+      expect(filled[0].uptime).toBe(Math.round(((day.count - day.failures) / day.count) * 1000) / 10);
     const series = (await api('GET', '/api/v1/checks/web/series')).json();
     expect(series.points.length).toBeGreaterThan(0);
   });
@@ -290,5 +298,36 @@ describe.each(engines())('checks API on %s', (engine) => {
     const del = await api('DELETE', '/api/v1/checks/gateway');
     expect(del.statusCode).toBe(409);
     expect(del.json().error.code).toBe('has_dependants');
+  });
+
+  it('checks created at once all get created (no false "already exists" on PostgreSQL)', async () => {
+    const names = Array.from({ length: 8 }, (_, i) => `burst-${i}`);
+    const created = await Promise.all(
+      names.map((name) => api('POST', '/api/v1/checks', { name, kind: 'tcp', target: { host: '127.0.0.1', port: 1 } })),
+    );
+    expect(created.map((r) => r.statusCode)).toEqual(Array(8).fill(201));
+    for (const name of names) expect((await api('DELETE', `/api/v1/checks/${name}`)).statusCode).toBe(204);
+  });
+
+  it('who depends on a check follows creates, edits and deletes of the checks that name it', async () => {
+    const tcp = (name: string, dependsOn: string[]) => ({
+      name,
+      kind: 'tcp',
+      dependsOn,
+      target: { host: '127.0.0.1', port: 1 },
+    });
+    expect((await api('POST', '/api/v1/checks', tcp('dep-a', []))).statusCode).toBe(201);
+    expect((await api('POST', '/api/v1/checks', tcp('dep-b', []))).statusCode).toBe(201);
+    expect((await api('POST', '/api/v1/checks', tcp('dep-user', ['dep-a', 'dep-b']))).statusCode).toBe(201);
+    const blocked = await api('DELETE', '/api/v1/checks/dep-a');
+    expect(blocked.statusCode).toBe(409);
+    expect(blocked.json().error.message).toContain('dep-user');
+    // The user now names only dep-b: dep-a may go, dep-b may not.
+    expect((await api('PUT', '/api/v1/checks/dep-user', tcp('dep-user', ['dep-b']))).statusCode).toBe(200);
+    expect((await api('DELETE', '/api/v1/checks/dep-a')).statusCode).toBe(204);
+    expect((await api('DELETE', '/api/v1/checks/dep-b')).statusCode).toBe(409);
+    // Once the user is gone, nothing depends on dep-b any more.
+    expect((await api('DELETE', '/api/v1/checks/dep-user')).statusCode).toBe(204);
+    expect((await api('DELETE', '/api/v1/checks/dep-b')).statusCode).toBe(204);
   });
 });

@@ -73,6 +73,23 @@ describe.each(engines())('contact methods and channel tests on %s', (engine) => 
     expect((await asAlice('DELETE', '/api/v1/users/me/contact-methods/pager')).status).toBe(404);
   });
 
+  it('replacing the rules several times at once leaves one of the sets, never their union', async () => {
+    expect(
+      (await asAlice('POST', '/api/v1/users/me/contact-methods', { name: 'pager', channel: 'pager-hook' })).status,
+    ).toBe(201);
+    const sets = [0, 5, 10, 15, 20, 25].map((d) => ({
+      rules: [
+        { contactMethod: 'pager', urgency: 'high', delayMinutes: d },
+        { contactMethod: 'pager', urgency: 'low', delayMinutes: d + 1 },
+      ],
+    }));
+    const puts = await Promise.all(sets.map((b) => asAlice('PUT', '/api/v1/users/me/notification-rules', b)));
+    expect(puts.map((r) => r.status)).toEqual(Array(sets.length).fill(200));
+    const now = (await asAlice('GET', '/api/v1/users/me/notification-rules')).body as { delayMinutes: number }[];
+    expect(now).toHaveLength(2);
+    expect(now[1]!.delayMinutes).toBe(now[0]!.delayMinutes + 1);
+  });
+
   it("a non-admin may neither see nor change another person's contact methods (403); an admin may", async () => {
     const bob = h.users.bob;
     const bobs = await h.contact('bob', 'pager', 'pager-hook');

@@ -277,6 +277,17 @@ describe.each(engines())('on-call API on %s', (engine) => {
     expect((await h.call('POST', '/api/v1/schedules/nope/feed')).status).toBe(404);
   });
 
+  it('rotating one feed many times at once leaves exactly one working URL (no 500 on PostgreSQL)', async () => {
+    const all = await Promise.all(Array.from({ length: 8 }, () => h.call('POST', '/api/v1/me/feed')));
+    expect(all.map((r) => r.status)).toEqual(Array(8).fill(200));
+    const current = (await h.call('GET', '/api/v1/me/feed')).body.url as string;
+    const answers = await Promise.all(
+      all.map((r) => h.s.app.http.inject({ method: 'GET', url: new URL(r.body.url).pathname })),
+    );
+    expect(answers.filter((a) => a.statusCode === 200)).toHaveLength(1);
+    expect(all.map((r) => r.body.url)).toContain(current);
+  });
+
   it('deleting a schedule retires its feed: a new schedule of the same name does not revive the old URL', async () => {
     const feed = new URL((await h.call('POST', '/api/v1/schedules/secondary/feed')).body.url).pathname;
     expect((await h.s.app.http.inject({ method: 'GET', url: feed })).statusCode).toBe(200);

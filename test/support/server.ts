@@ -1,7 +1,7 @@
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import pino from 'pino';
+import pino, { type Logger } from 'pino';
 import { type App, createApp } from '../../src/platform/app.js';
 import type { Clock } from '../../src/platform/clock.js';
 import { loadConfig } from '../../src/platform/config.js';
@@ -31,6 +31,8 @@ export interface TestServerOptions {
   listen?: boolean;
   /** Start on the data of a server stopped with `close({ keepData: true })` (a restart). */
   reopen?: { dataDir: string; schema: string | undefined };
+  /** The app's logger (default: silent, or MAINSTAY_TEST_LOG_LEVEL). */
+  logger?: Logger;
 }
 
 /**
@@ -57,7 +59,7 @@ export async function startTestServer(opts: TestServerOptions = {}): Promise<Tes
     },
     {},
   );
-  const logger = pino({ level: process.env.MAINSTAY_TEST_LOG_LEVEL ?? 'silent' });
+  const logger = opts.logger ?? pino({ level: process.env.MAINSTAY_TEST_LOG_LEVEL ?? 'silent' });
   const app = await createApp({
     config,
     database: testDb.database,

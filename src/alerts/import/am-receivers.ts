@@ -57,7 +57,7 @@ export function reportHttpConfig(ctx: ImportContext, http: unknown, path: string
   if (!isMap(http)) return;
   for (const key of Object.keys(http)) {
     const reason = /auth|bearer|authorization/.test(key)
-      ? 'credentials for the target are not carried; set them on the target by hand (e.g. webhook headers)'
+      ? 'credentials for the target are not carried; set them on the target by hand (e.g. headerSecrets on a webhook target)'
       : /proxy/.test(key)
         ? 'HTTP proxies are not supported'
         : key === 'tls_config'

@@ -53,6 +53,7 @@ const STATUS_TEXT: Readonly<Record<number, string>> = {
   400: 'invalid event',
   404: 'Not Found',
   413: 'Payload Too Large',
+  415: 'Unsupported Media Type',
   429: 'throttle exceeded',
 };
 

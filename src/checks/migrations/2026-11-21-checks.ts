@@ -109,4 +109,51 @@ export const checksMigrations: ModuleMigration[] = [
       await db.schema.createIndex('check_pings_check_at').on('check_pings').columns(['check_id', 'at']).execute();
     },
   },
+  {
+    // Which checks name which in dependsOn: deleting a check asks who depends on it, which was a
+    // text scan of every spec (4.6 ms at 5,000 checks); now one index lookup.
+    name: '2026-11-22.10-check-dependencies',
+    async up(db: Db) {
+      await db.schema
+        .createTable('check_dependencies')
+        .addColumn('check_id', 'text', (c) => c.notNull().references('checks.id').onDelete('cascade'))
+        .addColumn('depends_on', 'text', (c) => c.notNull())
+        .addPrimaryKeyConstraint('check_dependencies_pk', ['check_id', 'depends_on'])
+        .execute();
+      await db.schema.createIndex('check_dependencies_on').on('check_dependencies').column('depends_on').execute();
+      const rows = await db.selectFrom('checks').select(['id', 'spec_json']).execute();
+      const deps = rows.flatMap((r) =>
+        [...new Set((JSON.parse(r.spec_json) as { dependsOn?: string[] }).dependsOn ?? [])].map((d) => ({
+          check_id: r.id,
+          depends_on: d,
+        })),
+      );
+      for (let i = 0; i < deps.length; i += 500)
+        await db
+          .insertInto('check_dependencies')
+          .values(deps.slice(i, i + 500))
+          .execute();
+    },
+  },
+  {
+    // Check seqs from a counter row instead of max(seq) + 1: two checks created at once on
+    // PostgreSQL took the same seq (one answered a false "already exists"), and the seq of a
+    // deleted newest check came back for the next one (with its buffered results).
+    name: '2026-11-22.11-check-seq-counter',
+    async up(db: Db) {
+      await db.schema
+        .createTable('check_counters')
+        .addColumn('key', 'text', (c) => c.primaryKey())
+        .addColumn('value', 'bigint', (c) => c.notNull())
+        .execute();
+      const max = await db
+        .selectFrom('checks')
+        .select((eb) => eb.fn.max('seq').as('m'))
+        .executeTakeFirst();
+      await db
+        .insertInto('check_counters')
+        .values({ key: 'seq', value: Number(max?.m ?? 0) })
+        .execute();
+    },
+  },
 ];

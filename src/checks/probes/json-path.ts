@@ -1,3 +1,4 @@
+import { RE2JS } from 're2js';
 import type { JsonAssertion } from '../check.model.js';
 
 /**
@@ -11,7 +12,11 @@ export type JsonPathSegment = string | number;
 
 const MAX_CACHED = 256;
 const pathCache = new Map<string, JsonPathSegment[] | null>();
-const regexCache = new Map<string, RegExp | null>();
+/** A compiled search pattern (unanchored, like `RegExp.prototype.test`). */
+export interface SearchRegex {
+  test(text: string): boolean;
+}
+const regexCache = new Map<string, SearchRegex | null>();
 
 /** Bounded cache: the scheduler runs the same few thousand specs over and over. */
 function remember<V>(cache: Map<string, V>, key: string, value: V): V {
@@ -23,17 +28,27 @@ function remember<V>(cache: Map<string, V>, key: string, value: V): V {
   return value;
 }
 
-/** A compiled pattern from a small bounded cache, or undefined when it does not compile. */
-export function cachedRegex(pattern: string): RegExp | undefined {
-  const hit = regexCache.get(pattern);
-  if (hit !== undefined) return hit ?? undefined;
-  let re: RegExp | null = null;
+/**
+ * Compiles a check's pattern (bodyRegex, stdoutRegex, a JSON `matches`) with RE2 (re2js): its run
+ * time is linear in the text, so a response from the monitored service cannot stall the server the
+ * way a backtracking pattern such as `(\w+\s?)*$` can under JavaScript's engine. RE2 syntax: no
+ * backreferences or lookarounds. Undefined when it does not compile.
+ */
+export function compileSearchRegex(pattern: string, opts: { multiline?: boolean } = {}): SearchRegex | undefined {
   try {
-    re = new RegExp(pattern);
+    const re = RE2JS.compile(pattern, opts.multiline ? RE2JS.MULTILINE : 0);
+    return { test: (text) => re.test(text) };
   } catch {
-    re = null;
+    return undefined;
   }
-  return remember(regexCache, pattern, re) ?? undefined;
+}
+
+/** A compiled pattern from a small bounded cache, or undefined when it does not compile. */
+export function cachedRegex(pattern: string, opts: { multiline?: boolean } = {}): SearchRegex | undefined {
+  const key = opts.multiline ? `m:${pattern}` : `-:${pattern}`;
+  const hit = regexCache.get(key);
+  if (hit !== undefined) return hit ?? undefined;
+  return remember(regexCache, key, compileSearchRegex(pattern, opts) ?? null) ?? undefined;
 }
 
 function isNameStart(c: number): boolean {

@@ -1,6 +1,7 @@
 import { createHash } from 'node:crypto';
 import { Client, type ClientChannel, type ConnectConfig } from 'ssh2';
 import type { SshSpec } from '../check.model.js';
+import { cachedRegex } from './json-path.js';
 import { failure, type Probe, type ProbePhase, type ProbeResult } from './probe.js';
 
 /**
@@ -87,7 +88,7 @@ function assess(spec: SshSpec, exit: Exit, ms: number, base: Record<string, unkn
     );
   }
   // Multiline, like grep: ^ and $ match at each line, so `^ok$` matches the output "ok\n".
-  if (spec.stdoutRegex !== undefined && !new RegExp(spec.stdoutRegex, 'm').test(stdout)) {
+  if (spec.stdoutRegex !== undefined && !cachedRegex(spec.stdoutRegex, { multiline: true })?.test(stdout)) {
     return fail(
       'stdout_mismatch',
       `stdout does not match /${spec.stdoutRegex}/; stdout: ${JSON.stringify(oneLine(stdout))}`,

@@ -90,8 +90,11 @@ export function sendWebhook(spec: WebhookSpec, msg: ChannelMessage, ctx: SendCon
     if (spec.signingSecret) {
       fixedHeaders['X-Mainstay-Signature'] = signWebhook(await secrets.reveal(spec.signingSecret), timestamp, body);
     }
+    const secretHeaders: Record<string, string> = {};
+    for (const [name, secret] of Object.entries(spec.headerSecrets ?? {}))
+      secretHeaders[name] = await secrets.reveal(secret);
     const result = await postJson(url, body, {
-      headers: { 'User-Agent': ctx.userAgent, ...spec.headers },
+      headers: { 'User-Agent': ctx.userAgent, ...spec.headers, ...secretHeaders },
       contentType: 'application/json',
       fixedHeaders,
       timeoutSeconds: spec.timeoutSeconds,

@@ -15,7 +15,7 @@ import type { Page, PageQuery } from '../http/pagination.js';
 import type { Authentication } from '../http/server.js';
 import { newId, randomSecret } from '../ids.js';
 import type { ApiToken, CreateToken, User } from './accounts.model.js';
-import { credentialsStore, hashToken } from './credentials.store.js';
+import { type CredentialHolder, credentialsStore, hashToken } from './credentials.store.js';
 import { dummyHash, verifyPassword } from './passwords.js';
 import { ANONYMOUS, can, highestRole, type Principal } from './principal.js';
 import { atLeast, type Role } from './roles.js';
@@ -175,30 +175,53 @@ export class AuthService {
     };
   }
 
+  /** The principal of a credential's holder, or null when the user is disabled. */
+  private principalOf(
+    h: CredentialHolder<unknown>,
+    via: 'session' | 'token',
+    ids: { sessionId?: string; tokenId?: string; ceiling?: Role },
+  ): Principal | null {
+    if (h.user.disabled === 1) return null;
+    return {
+      kind: 'user',
+      userId: h.user.id,
+      email: h.user.email,
+      name: h.user.name,
+      via,
+      sessionId: ids.sessionId ?? null,
+      tokenId: ids.tokenId ?? null,
+      globalRole: (h.user.role as Role | null) ?? null,
+      teamRoles: h.teamRoles,
+      ceiling: ids.ceiling ?? null,
+    };
+  }
+
   private async fromToken(token: string): Promise<Principal | null> {
     if (!token.startsWith(TOKEN_PREFIX) || token.length > 200) return null;
     const db = this.database.db;
-    const row = await credentialsStore.tokenByHash(db, hashToken(token));
+    const h = await credentialsStore.tokenHolder(db, hashToken(token));
     const now = this.clock.now();
-    if (!row || row.revoked_at !== null || (row.expires_at !== null && row.expires_at <= now)) return null;
+    const row = h?.credential;
+    if (!h || !row || row.revoked_at !== null || (row.expires_at !== null && row.expires_at <= now)) return null;
     if (row.last_used_at === null || now - row.last_used_at > TOUCH_EVERY_MS)
       await credentialsStore.touchToken(db, row.id, now);
-    return this.principalFor(row.user_id, 'token', { tokenId: row.id, ceiling: row.scope as Role });
+    return this.principalOf(h, 'token', { tokenId: row.id, ceiling: row.scope as Role });
   }
 
   private async fromSession(cookie: string): Promise<Authentication | null> {
     if (cookie.length > 200) return null;
     const db = this.database.db;
-    const row = await credentialsStore.sessionByHash(db, hashToken(cookie));
+    const h = await credentialsStore.sessionHolder(db, hashToken(cookie));
     const now = this.clock.now();
-    if (!row) return null;
+    const row = h?.credential;
+    if (!h || !row) return null;
     if (row.expires_at <= now) {
       await credentialsStore.deleteSession(db, row.id);
       return null;
     }
     if (now - row.last_seen_at > TOUCH_EVERY_MS)
       await credentialsStore.touchSession(db, row.id, now, now + this.options.sessionTtlMs);
-    const principal = await this.principalFor(row.user_id, 'session', { sessionId: row.id });
+    const principal = this.principalOf(h, 'session', { sessionId: row.id });
     return principal ? { principal, csrfToken: row.csrf_token } : null;
   }
 

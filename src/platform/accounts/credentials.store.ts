@@ -22,8 +22,71 @@ const TOKEN_SORTS = {
 
 type TokenWithEmail = TokenRow & { user_email: string };
 
+/** A credential with its user and the user's team roles, as one request's authentication needs them. */
+export interface CredentialHolder<R> {
+  credential: R;
+  user: { id: string; email: string; name: string; role: string | null; disabled: number };
+  teamRoles: Map<string, Role>;
+}
+
+const USER_COLUMNS = [
+  'users.email as u_email',
+  'users.name as u_name',
+  'users.role as u_role',
+  'users.disabled as u_disabled',
+  'team_members.team_id as tm_team_id',
+  'team_members.role as tm_role',
+] as const;
+
+type HolderColumns = {
+  u_email: string;
+  u_name: string;
+  u_role: string | null;
+  u_disabled: number;
+  tm_team_id: string | null;
+  tm_role: string | null;
+};
+
+/** Folds the rows of credential ⋈ user ⟕ team_members (one per team, or one without) into one. */
+function holderOf<R extends { user_id: string }>(rows: Array<R & HolderColumns>): CredentialHolder<R> | undefined {
+  const first = rows[0];
+  if (!first) return undefined;
+  const { u_email, u_name, u_role, u_disabled, tm_team_id: _t, tm_role: _r, ...credential } = first;
+  const teamRoles = new Map<string, Role>();
+  for (const r of rows) if (r.tm_team_id !== null) teamRoles.set(r.tm_team_id, r.tm_role as Role);
+  return {
+    credential: credential as unknown as R,
+    user: { id: first.user_id, email: u_email, name: u_name, role: u_role, disabled: Number(u_disabled) },
+    teamRoles,
+  };
+}
+
 /** Sessions, API tokens and failed-login records. */
 export const credentialsStore = {
+  /** The token with this hash, its user and their team roles: one round trip per request. */
+  async tokenHolder(exec: Executor, tokenHash: string): Promise<CredentialHolder<TokenRow> | undefined> {
+    const rows = await db(exec)
+      .selectFrom('api_tokens')
+      .innerJoin('users', 'users.id', 'api_tokens.user_id')
+      .leftJoin('team_members', 'team_members.user_id', 'api_tokens.user_id')
+      .selectAll('api_tokens')
+      .select(USER_COLUMNS)
+      .where('api_tokens.token_hash', '=', tokenHash)
+      .execute();
+    return holderOf<TokenRow>(rows);
+  },
+  /** The session with this hash, its user and their team roles: one round trip per request. */
+  async sessionHolder(exec: Executor, tokenHash: string): Promise<CredentialHolder<SessionRow> | undefined> {
+    const rows = await db(exec)
+      .selectFrom('sessions')
+      .innerJoin('users', 'users.id', 'sessions.user_id')
+      .leftJoin('team_members', 'team_members.user_id', 'sessions.user_id')
+      .selectAll('sessions')
+      .select(USER_COLUMNS)
+      .where('sessions.token_hash', '=', tokenHash)
+      .execute();
+    return holderOf<SessionRow>(rows);
+  },
   async insertSession(exec: Executor, row: SessionRow): Promise<void> {
     await db(exec).insertInto('sessions').values(row).execute();
   },

@@ -146,7 +146,18 @@ function once(fn: () => Promise<void>): () => Promise<void> {
   };
 }
 
+/** The schema named by a URL's `options=-c search_path=…` (how several deployments share one database). */
+export function schemaFromUrl(url: string): string | undefined {
+  try {
+    const opts = new URL(url).searchParams.get('options') ?? '';
+    return /(?:^|\s)-c\s*search_path=([A-Za-z_][A-Za-z0-9_]*)(?:\s|$)/.exec(opts)?.[1];
+  } catch {
+    return undefined;
+  }
+}
+
 function openPostgres(url: string, options: DatabaseOptions, log: ((e: LogEvent) => void) | undefined): Database {
+  options = { ...options, schema: options.schema ?? schemaFromUrl(url) };
   const pool = new pg.Pool({
     connectionString: url,
     max: options.poolSize ?? 10,

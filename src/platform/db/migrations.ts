@@ -44,7 +44,14 @@ export async function migrate(database: Database, sets: readonly MigrationSet[])
     migrationLockTableName: 'mainstay_migrations_lock',
     ...(database.schema ? { migrationTableSchema: database.schema } : {}),
   });
-  const { error, results } = await migrator.migrateToLatest();
+  let { error, results } = await migrator.migrateToLatest();
+  // Instances started at the same moment on an empty PostgreSQL race to create the migration
+  // tables themselves (before the migrator's lock exists); the loser finds them there next time.
+  for (let attempt = 1; error && database.engine === 'postgres' && attempt <= 5; attempt++) {
+    if (results?.some((r) => r.status === 'Error')) break;
+    await new Promise((r) => setTimeout(r, 200 * attempt));
+    ({ error, results } = await migrator.migrateToLatest());
+  }
   if (error) {
     const failed = results?.find((r) => r.status === 'Error');
     throw new Error(`migration ${failed?.migrationName ?? '?'} failed: ${(error as Error).message ?? error}`, {

@@ -1,6 +1,6 @@
 import { type RawBuilder, sql } from 'kysely';
 
-function escapeLike(s: string): string {
+export function escapeLike(s: string): string {
   return s.replace(/[\\%_]/g, (c) => `\\${c}`);
 }
 

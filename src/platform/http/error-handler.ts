@@ -33,6 +33,12 @@ const FASTIFY_CODES: Record<string, { code: string; message?: string; hint?: str
     message: 'the body is not valid JSON',
     hint: 'check the JSON syntax',
   },
+  FST_ERR_BAD_URL: {
+    code: 'bad_url',
+    message: 'the URL is not valid (bad percent-encoding)',
+    hint: 'percent-encode path segments as UTF-8',
+  },
+  FST_ERR_MAX_PARAM_LENGTH: { code: 'uri_too_long', message: 'a path segment is too long' },
   FST_ERR_CTP_INVALID_CONTENT_LENGTH: {
     code: 'invalid_content_length',
     message: 'content-length does not match the body',

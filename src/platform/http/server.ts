@@ -6,7 +6,7 @@ import fastifyStatic from '@fastify/static';
 import Fastify, { type FastifyInstance, type FastifyReply, type FastifyRequest } from 'fastify';
 import type { Logger } from 'pino';
 import type { Principal } from '../accounts/principal.js';
-import { effectiveRole, highestRole } from '../accounts/principal.js';
+import { ANONYMOUS, effectiveRole, highestRole } from '../accounts/principal.js';
 import { atLeast } from '../accounts/roles.js';
 import type { Actor } from '../audit/audit.model.js';
 import { NotAllowedError, UnauthenticatedError } from '../errors.js';
@@ -64,6 +64,38 @@ export function actorOf(principal: Principal, requestId: string | null): Actor {
   };
 }
 
+/** Path parameters with these names are credentials (heartbeat and integration keys, feed and link tokens). */
+const SECRET_PARAMS = /^(key|token)$/;
+
+/**
+ * Fastify's request line for logs, with credential path parameters replaced: `/ping/<key>` would
+ * otherwise write every heartbeat key, and `/a/<token>` every signed link, to the log.
+ */
+function requestForLog(request: FastifyRequest) {
+  let url = request.url;
+  const pattern = request.routeOptions?.url;
+  const params = (request.params ?? {}) as Record<string, string>;
+  if (pattern && /:(key|token)\b/.test(pattern)) {
+    const q = url.indexOf('?');
+    url =
+      pattern.replace(/:([A-Za-z]+)/g, (_m, name: string) =>
+        SECRET_PARAMS.test(name) ? '[redacted]' : encodeURIComponent(params[name] ?? ''),
+      ) + (q >= 0 ? url.slice(q) : '');
+  }
+  return {
+    method: request.method,
+    url,
+    host: request.host,
+    remoteAddress: request.ip,
+    remotePort: request.socket?.remotePort,
+  };
+}
+
+function csrfMatches(request: FastifyRequest, csrfToken: string | null): boolean {
+  const sent = request.headers['x-csrf-token'];
+  return typeof sent === 'string' && csrfToken !== null && csrfToken !== '' && timingSafeEqualStrings(sent, csrfToken);
+}
+
 function checkAccess(access: Access, principal: Principal): void {
   if (access === 'public') return;
   if (principal.kind !== 'user') {
@@ -87,18 +119,40 @@ function checkAccess(access: Access, principal: Principal): void {
   }
 }
 
+const REGISTERED = new WeakMap<FastifyInstance, readonly { method: string; url: string }[]>();
+
+/**
+ * Every method and path the server answers (HEAD aside): the declared routes, the HTTP layer's own
+ * (health, metrics, OpenAPI, docs) and the web app's files. The authorization matrix test walks them,
+ * so a route added outside `defineRoute` cannot slip past it.
+ */
+export function registeredRoutes(app: FastifyInstance): readonly { method: string; url: string }[] {
+  return REGISTERED.get(app) ?? [];
+}
+
 /** Builds the Fastify app: routes with zod validation, auth, errors, request ids, metrics, UI. */
 export async function buildHttpServer(opts: HttpServerOptions): Promise<FastifyInstance> {
   const app = Fastify({
-    loggerInstance: opts.logger,
+    loggerInstance: opts.logger.child({}, { serializers: { req: requestForLog } }),
     bodyLimit: opts.bodyLimit,
     trustProxy: opts.trustProxy,
+    // Path parameters carry integration keys and Opsgenie aliases of up to 512 characters (the
+    // router's default stops at 100 and answers 414 in Fastify's own shape). Under routerOptions:
+    // the top-level option still works in Fastify 5 but prints a deprecation warning at every start.
+    routerOptions: { maxParamLength: 1024 },
+    // Bad percent-encoding and over-long parameters fail before routing: answer them in our shape.
+    frameworkErrors: (err, request, reply) => errorHandler(err, request, reply),
     genReqId: (req) => {
       const given = req.headers['x-request-id'];
       return typeof given === 'string' && REQUEST_ID.test(given) ? given : newId();
     },
     ...(opts.https ? { https: opts.https } : {}),
   }) as unknown as FastifyInstance;
+  const table: { method: string; url: string }[] = [];
+  REGISTERED.set(app, table);
+  app.addHook('onRoute', (r) => {
+    for (const method of ([] as string[]).concat(r.method)) if (method !== 'HEAD') table.push({ method, url: r.url });
+  });
 
   await app.register(fastifyCookie);
   // Bodies of other types arrive as a Buffer (heartbeat logs are often text/plain or
@@ -155,16 +209,20 @@ function registerRoute(app: FastifyInstance, route: AnyRoute, opts: HttpServerOp
       : {}),
     handler: async (request, reply) => {
       const requestId = String(request.id);
-      const { principal, csrfToken } = await opts.authenticate(request);
-      checkAccess(route.access, principal);
-      if (principal.via === 'session' && WRITE_METHODS.has(route.method)) {
-        const sent = request.headers['x-csrf-token'];
-        if (typeof sent !== 'string' || !csrfToken || !timingSafeEqualStrings(sent, csrfToken)) {
+      let { principal, csrfToken } = await opts.authenticate(request);
+      if (principal.via === 'session' && WRITE_METHODS.has(route.method) && !csrfMatches(request, csrfToken)) {
+        // A cookie never authorises a write without its CSRF token. Public writes (sign-in, intake, the
+        // form behind a signed link, which cannot send a header) need no credentials: the cookie that a
+        // browser sends along with them then counts for nothing, instead of refusing the request.
+        if (route.access !== 'public') {
           throw new NotAllowedError('missing or wrong CSRF token', {
             hint: 'send the X-CSRF-Token header with the csrfToken from the login or session response',
           });
         }
+        principal = ANONYMOUS;
+        csrfToken = null;
       }
+      checkAccess(route.access, principal);
       const params = route.params ? parseOrThrow(route.params, request.params, 'path parameters') : undefined;
       if (route.authorize) await route.authorize({ params, principal });
       const query = route.query ? parseOrThrow(route.query, request.query ?? {}, 'query parameters') : undefined;

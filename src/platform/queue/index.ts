@@ -11,5 +11,6 @@ export type {
   TaskHandler,
   TaskState,
 } from './queue.model.js';
+export { TaskDeferred } from './queue.model.js';
 export { type BackoffOptions, describeError, retryDelayMs } from './retry.js';
 export { type RetentionOptions, Worker, type WorkerOptions } from './worker.js';

@@ -58,3 +58,17 @@ export interface QueueDepth {
 }
 
 export type FailOutcome = 'retry' | 'dead' | 'lost';
+
+/**
+ * Thrown by a handler that cannot run yet and wants to come back after `delayMs` without using up
+ * an attempt (a delivery waiting for the one before it in its group).
+ */
+export class TaskDeferred extends Error {
+  constructor(
+    message: string,
+    readonly delayMs: number,
+  ) {
+    super(message);
+    this.name = 'TaskDeferred';
+  }
+}

@@ -4,7 +4,14 @@ import type { Database, Executor } from '../db/database.js';
 import { InputError } from '../errors.js';
 import { newId } from '../ids.js';
 import type { Metrics } from '../telemetry/metrics.js';
-import type { EnqueueOptions, FailOutcome, QueueDepth, Task, TaskState } from './queue.model.js';
+import {
+  type EnqueueOptions,
+  type FailOutcome,
+  type QueueDepth,
+  type Task,
+  TaskDeferred,
+  type TaskState,
+} from './queue.model.js';
 import { type BackoffOptions, DEFAULT_BACKOFF, describeError, MAX_ERROR_CHARS, retryDelayMs } from './retry.js';
 
 export interface QueueTables {
@@ -42,7 +49,7 @@ export interface WorkQueueOptions {
   random?: () => number;
 }
 
-export const DEFAULT_LEASE_MS = 60_000;
+export const DEFAULT_LEASE_MS = 20_000;
 export const DEFAULT_MAX_ATTEMPTS = 10;
 
 function toTask(row: Row): Task {
@@ -282,6 +289,16 @@ export class WorkQueue {
    */
   async fail(task: Task, error: unknown): Promise<FailOutcome> {
     const now = this.clock.now();
+    if (error instanceof TaskDeferred) {
+      // Not a failure: the attempt is given back and the task comes back after the delay.
+      const runAt = now + Math.max(1, error.delayMs);
+      const r = await this.leased(task)
+        .set({ attempts: task.attempts - 1, run_at: runAt, lease_owner: null, lease_expires_at: null })
+        .executeTakeFirst();
+      if (Number(r.numUpdatedRows) !== 1) return 'lost';
+      this.announce(runAt, task.kind);
+      return 'retry';
+    }
     const lastError = describeError(error);
     // attempts is part of the lease check and max_attempts never changes, so deciding here is the
     // same as deciding in SQL.

@@ -2,7 +2,7 @@ import type { Logger } from 'pino';
 import type { Clock } from '../clock.js';
 import type { Metrics } from '../telemetry/metrics.js';
 import type { WorkQueue } from './queue.js';
-import type { Task, TaskContext, TaskHandler } from './queue.model.js';
+import { type Task, type TaskContext, TaskDeferred, type TaskHandler } from './queue.model.js';
 
 export interface RetentionOptions {
   /** Keep done tasks this long (their idempotency keys keep deduplicating meanwhile). Default 24 h. */
@@ -23,6 +23,8 @@ export interface WorkerOptions {
   concurrency?: number;
   /** Longest wait between two looks at the queue. Default 1 s. */
   pollMs?: number;
+  /** Renew the lease of a task still running at half its lease (default on). */
+  renewLeases?: boolean;
   /** Periodic cleanup of finished tasks while started; `false` to leave it to someone else. */
   retention?: RetentionOptions | false;
   /**
@@ -49,6 +51,7 @@ export class Worker {
   private readonly metrics: Metrics | undefined;
   private readonly concurrency: number;
   private readonly pollMs: number;
+  private readonly renewLeases: boolean;
   private readonly retention: Required<RetentionOptions> | undefined;
   private readonly kinds: string[] | undefined;
   private readonly perKindLimit: number | undefined;
@@ -81,6 +84,7 @@ export class Worker {
     this.metrics = options.metrics;
     this.concurrency = Math.max(1, Math.floor(options.concurrency ?? 4));
     this.pollMs = Math.max(1, options.pollMs ?? 1_000);
+    this.renewLeases = options.renewLeases ?? true;
     this.retention =
       options.retention === false
         ? undefined
@@ -250,22 +254,36 @@ export class Worker {
 
     const controller = new AbortController();
     let cancelExpiry = () => {};
+    let cancelRenewal = () => {};
+    const extend = async (ms: number) => {
+      const ok = await this.queue.extendLease(task, ms);
+      if (ok) armExpiry(this.clock.now() + ms);
+      else controller.abort(new Error(`lease of task ${task.id} was lost`));
+      return ok;
+    };
+    // A task that runs past half its lease renews it while it runs, so leases can stay short (a
+    // killed instance's tasks move on quickly) without cutting long deliveries off.
     const armExpiry = (at: number) => {
       cancelExpiry();
+      cancelRenewal();
+      const now = this.clock.now();
       cancelExpiry = this.clock.setTimeout(
         () => controller.abort(new Error(`lease of task ${task.id} expired`)),
-        Math.max(0, at - this.clock.now()),
+        Math.max(0, at - now),
       );
+      if (this.renewLeases && at - now > 1)
+        cancelRenewal = this.clock.setTimeout(
+          () => {
+            if (!controller.signal.aborted)
+              void extend(this.queue.leaseMs).catch((err) => log.warn({ err }, 'renewing a task lease failed'));
+          },
+          Math.max(0, (at - now) / 2),
+        );
     };
     armExpiry(task.leaseExpiresAt ?? startedAt + this.queue.leaseMs);
     const ctx: TaskContext = {
       signal: controller.signal,
-      extendLease: async (ms = this.queue.leaseMs) => {
-        const ok = await this.queue.extendLease(task, ms);
-        if (ok) armExpiry(this.clock.now() + ms);
-        else controller.abort(new Error(`lease of task ${task.id} was lost`));
-        return ok;
-      },
+      extendLease: (ms = this.queue.leaseMs) => extend(ms),
     };
 
     let outcome = 'done';
@@ -285,6 +303,8 @@ export class Worker {
         const err = failure.error;
         outcome = await this.queue.fail(task, err);
         if (outcome === 'dead') log.error({ err }, 'task failed on its last attempt and is dead');
+        else if (outcome === 'retry' && err instanceof TaskDeferred)
+          log.debug({ reason: err.message }, 'task deferred');
         else if (outcome === 'retry') log.warn({ err }, 'task failed; will retry');
         else log.warn({ err }, 'task failed after its lease was taken over; the failure was discarded');
       }
@@ -294,6 +314,7 @@ export class Worker {
       log.error({ err: recordErr, taskErr: failure?.error }, 'could not record a task result');
     } finally {
       cancelExpiry();
+      cancelRenewal();
       this.metrics?.queueTaskDuration.observe({ kind: task.kind, outcome }, (this.clock.now() - startedAt) / 1000);
     }
   }

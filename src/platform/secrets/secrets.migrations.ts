@@ -16,4 +16,16 @@ export const secretsMigrations: ModuleMigration[] = [
         .execute();
     },
   },
+  {
+    name: '2026-11-22.01-secret-key',
+    async up(db: Db) {
+      // The id of the key this database's values are sealed with: an instance with another key refuses to start.
+      await db.schema
+        .createTable('secret_key')
+        .addColumn('id', 'integer', (c) => c.primaryKey())
+        .addColumn('key_id', 'text', (c) => c.notNull())
+        .addColumn('created_at', 'bigint', (c) => c.notNull())
+        .execute();
+    },
+  },
 ];

@@ -308,7 +308,7 @@ describe('importing a multi-team Alertmanager configuration', () => {
       'mute_time_intervals[0].time_intervals[0].location: Local means the Alertmanager host zone, which is unknown here; read as UTC',
       'receivers[0].slack_configs[0].title: message layout and templates are not carried; Mainstay formats Slack messages',
       `receivers[1].pagerduty_configs[0]: PagerDuty ${unsupported}`,
-      'receivers[1].webhook_configs[0].http_config.basic_auth: credentials for the target are not carried; set them on the target by hand (e.g. webhook headers)',
+      'receivers[1].webhook_configs[0].http_config.basic_auth: credentials for the target are not carried; set them on the target by hand (e.g. headerSecrets on a webhook target)',
       'receivers[2].slack_configs[0].username: templates are not carried; the webhook default applies',
       'receivers[4].email_configs[0].headers: not carried (Mainstay writes the message and headers itself)',
       'receivers[5].email_configs[0].to: the target is left out: to is a template or empty; give fixed addresses',

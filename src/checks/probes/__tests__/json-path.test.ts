@@ -128,7 +128,23 @@ describe('regex cache', () => {
     const early = cachedRegex('early');
     for (let i = 0; i < 1000; i++) cachedRegex(`p${i}`);
     const again = cachedRegex('early');
-    expect(again).toBeInstanceOf(RegExp);
+    expect(again?.test('so early')).toBe(true);
     expect(again).not.toBe(early);
+  });
+
+  it('runs in time linear in the text: a pattern that backtracks for minutes in JavaScript answers at once', () => {
+    const re = cachedRegex('(\\w+\\s?)*$');
+    const evil = `${'a'.repeat(5000)}!`;
+    const t0 = performance.now();
+    expect(re?.test(evil)).toBe(true);
+    expect(cachedRegex('(a+)+b')?.test('a'.repeat(100_000))).toBe(false);
+    expect(performance.now() - t0).toBeLessThan(2_000);
+  });
+
+  it('is RE2: backreferences and lookarounds do not compile; multiline anchors at every line', () => {
+    expect(cachedRegex('(a)\\1')).toBeUndefined();
+    expect(cachedRegex('a(?=b)')).toBeUndefined();
+    expect(cachedRegex('^ok$', { multiline: true })?.test('x\nok\n')).toBe(true);
+    expect(cachedRegex('^ok$')?.test('x\nok\n')).toBe(false);
   });
 });

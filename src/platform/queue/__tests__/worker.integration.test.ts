@@ -4,7 +4,7 @@ import { engines, openTestDatabase, type TestDatabase } from '../../../../test/s
 import { FakeClock } from '../../clock.js';
 import { migrate } from '../../db/migrations.js';
 import { Metrics } from '../../telemetry/metrics.js';
-import { queueMigrations, type Task, type TaskHandler, Worker, WorkQueue } from '../index.js';
+import { queueMigrations, type Task, TaskDeferred, type TaskHandler, Worker, WorkQueue } from '../index.js';
 
 const SECOND = 1_000;
 const logger = pino({ level: 'silent' });
@@ -25,7 +25,13 @@ describe.each(engines())('queue worker on %s', (engine) => {
   let worker: Worker | undefined;
   const makeWorker = (
     handlers: Record<string, TaskHandler>,
-    opts: { concurrency?: number; pollMs?: number; kinds?: string[]; perKindLimit?: number } = {},
+    opts: {
+      concurrency?: number;
+      pollMs?: number;
+      kinds?: string[];
+      perKindLimit?: number;
+      renewLeases?: boolean;
+    } = {},
   ) => {
     worker = new Worker({ queue, handlers, clock, logger, metrics, retention: false, ...opts });
     return worker;
@@ -242,13 +248,16 @@ describe.each(engines())('queue worker on %s', (engine) => {
   it('a handler can extend its lease, and its signal aborts when the extended lease runs out', async () => {
     const extended = deferred<boolean>();
     let signal: AbortSignal | undefined;
-    const w = makeWorker({
-      long: async (_task, ctx) => {
-        signal = ctx.signal;
-        extended.resolve(await ctx.extendLease(90 * SECOND));
-        await new Promise((r) => ctx.signal.addEventListener('abort', r));
+    const w = makeWorker(
+      {
+        long: async (_task, ctx) => {
+          signal = ctx.signal;
+          extended.resolve(await ctx.extendLease(90 * SECOND));
+          await new Promise((r) => ctx.signal.addEventListener('abort', r));
+        },
       },
-    });
+      { renewLeases: false },
+    );
     const { id } = await queue.enqueue('long', {});
     const ran = w.runOnce();
     expect(await extended.promise).toBe(true);
@@ -260,5 +269,50 @@ describe.each(engines())('queue worker on %s', (engine) => {
     expect(await ran).toBe(1);
     // Nobody took the task over, so its result still counts.
     expect((await queue.get(id))?.state).toBe('done');
+  });
+
+  it('a task that runs past half its lease has it renewed, so nobody else claims it while it runs', async () => {
+    const started = deferred<void>();
+    const release = deferred<void>();
+    const w = makeWorker({
+      long: async () => {
+        started.resolve();
+        await release.promise;
+      },
+    });
+    const { id } = await queue.enqueue('long', {});
+    const ran = w.runOnce();
+    await started.promise;
+    const other = new WorkQueue({ database: tdb.database, clock, owner: 'w2', leaseMs: queue.leaseMs });
+    try {
+      for (let i = 0; i < 6; i++) {
+        clock.advance(queue.leaseMs / 2);
+        // Let this half-period's renewal land (the lease then ends a full lease from now) before time moves on.
+        for (let t = 0; t < 2000 && (await queue.get(id))!.leaseExpiresAt! < clock.now() + queue.leaseMs; t++)
+          await new Promise((r) => setTimeout(r, 5));
+        expect(await other.claim(1)).toEqual([]);
+      }
+    } finally {
+      release.resolve();
+    }
+    expect(await ran).toBe(1);
+    expect((await queue.get(id))?.state).toBe('done');
+  });
+
+  it('a deferred task comes back after its delay without using up an attempt', async () => {
+    let runs = 0;
+    const w = makeWorker({
+      wait: async () => {
+        runs++;
+        if (runs <= 15) throw new TaskDeferred('not yet', 100);
+      },
+    });
+    const { id } = await queue.enqueue('wait', {}, { maxAttempts: 2 });
+    for (let i = 0; i < 16; i++) {
+      await w.runOnce();
+      clock.advance(100);
+    }
+    expect(runs).toBe(16);
+    expect(await queue.get(id)).toMatchObject({ state: 'done', attempts: 1, lastError: null });
   });
 });
