@@ -338,5 +338,23 @@ describe.each(engines())('alert intake protocols on %s', (engine) => {
       expect(bad.statusCode).toBe(400);
       expect(bad.json().error.fields[0].path).toContain('title');
     });
+
+    it('accepts U+0000 in a mapped text on both engines (stored as U+FFFD; PostgreSQL text cannot hold it)', async () => {
+      const url = `/api/v1/integrations/webhook/${keys.hook}`;
+      const r = await post(url, {
+        id: 'w-nul\u0000',
+        title: '\u0000',
+        level: 'P1',
+        state: 'alerting',
+        host: 'a\u0000b',
+      });
+      expect(r.statusCode).toBe(200);
+      const a = (await alerts()).items.find((x) => x.dedupKey === 'w-nul\uFFFD');
+      // Text columns hold U+FFFD; labels kept as JSON keep the escaped U+0000 (on both engines alike).
+      expect(a).toMatchObject({ summary: '\uFFFD', labels: { host: 'a\u0000b' } });
+      // A repeat with the same (NUL-bearing) key finds the alert it opened.
+      expect((await post(url, { id: 'w-nul\u0000', title: 'x', state: 'ok', host: 'a\u0000b' })).statusCode).toBe(200);
+      expect((await alerts()).items.find((x) => x.dedupKey === 'w-nul\uFFFD')?.status).toBe('resolved');
+    });
   });
 });

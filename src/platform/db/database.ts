@@ -3,6 +3,7 @@ import path from 'node:path';
 import SQLite from 'better-sqlite3';
 import { Kysely, type LogEvent, PostgresDialect, SqliteDialect, sql, type Transaction } from 'kysely';
 import pg from 'pg';
+import { nulSafe } from './nul-text.js';
 
 export type Engine = 'sqlite' | 'postgres';
 
@@ -71,7 +72,7 @@ function openSqlite(file: string, log: ((e: LogEvent) => void) | undefined): Dat
   handle.pragma('foreign_keys = ON');
   handle.pragma('busy_timeout = 5000');
   const db: Db = new Kysely({
-    dialect: new SqliteDialect({ database: cachedStatements(handle) }),
+    dialect: nulSafe(new SqliteDialect({ database: cachedStatements(handle) })),
     ...(log ? { log } : {}),
   });
   // The safety level may not change inside a transaction, so it is set around it, on the one
@@ -163,7 +164,7 @@ function openPostgres(url: string, options: DatabaseOptions, log: ((e: LogEvent)
     max: options.poolSize ?? 10,
     ...(options.schema ? { options: `-c search_path=${options.schema}` } : {}),
   });
-  const db: Db = new Kysely({ dialect: new PostgresDialect({ pool }), ...(log ? { log } : {}) });
+  const db: Db = new Kysely({ dialect: nulSafe(new PostgresDialect({ pool })), ...(log ? { log } : {}) });
   return {
     engine: 'postgres',
     schema: options.schema,
