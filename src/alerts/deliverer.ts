@@ -61,8 +61,8 @@ export class Deliverer {
     const lastAttempt = task.attempts >= task.maxAttempts;
     // One receipt at a time per notification (its targets are delivered by concurrent tasks).
     const record = (r: DeliveryResult & { skipped?: boolean }, final: boolean) =>
-      this.o.database.relaxedTransaction((trx) =>
-        notificationStore.addReceipt(
+      this.o.database.relaxedTransaction(async (trx) => {
+        await notificationStore.addReceipt(
           trx,
           notificationId,
           {
@@ -78,8 +78,11 @@ export class Deliverer {
           },
           this.o.clock.now(),
           this.o.database.engine === 'postgres',
-        ),
-      );
+        );
+        // The final receipt and the task's completion commit together (a lost lease keeps the receipt:
+        // the send happened; the worker then reports the task lost).
+        if (final) await ctx.completeIn(trx);
+      });
     // Every secret revealed for this attempt is scrubbed from what comes back, before the receipt and
     // the log line: a target that quotes the request ("Cannot POST /services/T0/B0/…") must not put the
     // credential where viewers read it.

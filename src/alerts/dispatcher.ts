@@ -2,7 +2,7 @@ import type { Logger } from 'pino';
 import type { Clock } from '../platform/clock.js';
 import type { Database, Executor } from '../platform/db/database.js';
 import { newId } from '../platform/ids.js';
-import type { WorkQueue } from '../platform/queue/index.js';
+import type { TaskContext, WorkQueue } from '../platform/queue/index.js';
 import type { Why } from './alert.model.js';
 import { alertStore, type HistoryInput } from './alert.store.js';
 import type { AlertRow, GroupRow } from './alert.tables.js';
@@ -92,18 +92,22 @@ export class Dispatcher {
     this.hooks.push(fn);
   }
 
-  async flush(groupId: string, taskKey: string | null): Promise<void> {
+  /** `task` (the flush task's context): its completion commits with the flush. */
+  async flush(groupId: string, taskKey: string | null, task?: Pick<TaskContext, 'completeIn'>): Promise<void> {
     const cfg = await this.config.get();
     await this.database.relaxedTransaction(async (trx) => {
       // Locked first: an intake batch changing this group waits for this flush, or this flush for it.
       const g = await groupStore.get(trx, groupId, this.database.engine === 'postgres');
-      if (!g) return;
-      if (taskKey !== null && g.flush_key === taskKey) {
-        g.next_flush_at = null;
-        g.flush_key = null;
+      if (g) {
+        if (taskKey !== null && g.flush_key === taskKey) {
+          g.next_flush_at = null;
+          g.flush_key = null;
+        }
+        await this.flushGroup(trx, g, cfg);
+        this.logger.trace({ group: g.id }, 'group flushed');
       }
-      await this.flushGroup(trx, g, cfg);
-      this.logger.trace({ group: g.id }, 'group flushed');
+      // With the lease lost, this flush rolls back and the task's new holder flushes.
+      if (task && !(await task.completeIn(trx))) throw new Error(`lease of the flush of group ${groupId} was lost`);
     });
   }
 

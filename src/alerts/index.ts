@@ -135,7 +135,6 @@ export function alertsModule(deps: AlertsDeps): AlertsModule {
       }
     }
   });
-  checks.onEvents(() => deps.queue.wake());
 
   let timer: (() => void) | undefined;
   let stopped = false;
@@ -192,11 +191,8 @@ export function alertsModule(deps: AlertsDeps): AlertsModule {
     routes: [...alertRoutes(service), ...intakeRoutes(intake)],
     resources: alertKinds({ clock: deps.clock, audit: deps.audit, box: deps.box, secrets: deps.secrets, cache }),
     taskHandlers: {
-      [FLUSH_TASK]: async (task) => {
-        const scheduled = deps.queue.scheduledCount;
-        await dispatcher.flush((task.payload as { groupId: string }).groupId, task.idempotencyKey);
-        if (deps.queue.scheduledCount !== scheduled) deps.queue.wake();
-      },
+      [FLUSH_TASK]: (task, ctx) =>
+        dispatcher.flush((task.payload as { groupId: string }).groupId, task.idempotencyKey, ctx),
       [DELIVER_TASK]: (task, ctx) => deliverer.run(task, ctx),
     },
     service,

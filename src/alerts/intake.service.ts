@@ -143,10 +143,8 @@ export class IntakeService {
   private async commit(batch: Pending[]): Promise<void> {
     const all = batch.flatMap((p) => p.events);
     try {
-      const scheduled = this.queue.scheduledCount;
+      // Flushes it schedules are announced to (or handed to) the workers when this commits.
       const outcome = await this.database.transaction((trx) => this.pipeline.ingest(trx, all));
-      // Repeats of known alerts schedule nothing: no reason to send every worker to the queue.
-      if (this.queue.scheduledCount !== scheduled) this.queue.wake();
       let i = 0;
       for (const p of batch) {
         p.resolve({ alertIds: outcome.alertIds.slice(i, i + p.events.length) });

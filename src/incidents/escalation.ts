@@ -3,7 +3,7 @@ import type { ActionLinks, ContactsService, DeliveryRequest, NotifyService } fro
 import type { EscalationPolicySpec, OncallPaging, OncallService } from '../oncall/index.js';
 import type { Clock } from '../platform/clock.js';
 import type { Database, Executor } from '../platform/db/database.js';
-import type { Task, WorkQueue } from '../platform/queue/index.js';
+import type { Task, TaskContext, WorkQueue } from '../platform/queue/index.js';
 import { type IncidentRow, incidentStore, type TimelineInput } from './incident.store.js';
 import { incidentMessage } from './messages.js';
 
@@ -55,10 +55,13 @@ export class Escalator {
     await this.step(exec, { incidentId: inc.id, run: Number(inc.escalation_run), cycle: 0, level: 0 });
   }
 
-  async onTask(task: Task): Promise<void> {
+  async onTask(task: Task, ctx?: Pick<TaskContext, 'completeIn'>): Promise<void> {
     const ref = task.payload as StepRef;
-    await this.d.database.relaxedTransaction((trx) => this.step(trx, ref));
-    this.d.queue.wake();
+    await this.d.database.relaxedTransaction(async (trx) => {
+      await this.step(trx, ref);
+      // The step and the task's completion commit together; with the lease lost, the new holder runs it.
+      if (ctx && !(await ctx.completeIn(trx))) throw new Error(`lease of escalation task ${task.id} was lost`);
+    });
   }
 
   private async step(exec: Executor, ref: StepRef): Promise<void> {
@@ -294,7 +297,6 @@ export class Escalator {
       await this.start(trx, retriggered);
       await this.onRetrigger?.(trx, retriggered);
     });
-    this.d.queue.wake();
   }
 }
 

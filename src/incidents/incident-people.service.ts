@@ -139,7 +139,6 @@ export class IncidentPeople {
       }
       await incidentStore.record(trx, inc.id, now, log);
     });
-    this.d.queue.wake();
     return this.d.incidents.get(ref);
   }
 }

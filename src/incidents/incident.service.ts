@@ -165,7 +165,6 @@ export class IncidentsService {
       await this.d.escalator.start(trx, row);
       return row.id;
     });
-    this.d.queue.wake();
     return this.get(id);
   }
 
@@ -211,7 +210,6 @@ export class IncidentsService {
       });
       return inc.id;
     });
-    this.d.queue.wake();
     return this.get(id);
   }
 
@@ -332,7 +330,6 @@ export class IncidentsService {
       return inc.id;
     };
     const id = exec ? await run(exec) : await this.d.database.transaction(run);
-    if (!exec) this.d.queue.wake();
     return this.get(id, exec ?? this.db);
   }
 }

@@ -89,7 +89,7 @@ export function incidentsModule(deps: IncidentsDeps): IncidentsModule {
       ...postmortemRoutes(postmortems),
     ],
     taskHandlers: {
-      [ESCALATE_TASK]: (task) => escalator.onTask(task),
+      [ESCALATE_TASK]: (task, ctx) => escalator.onTask(task, ctx),
       [ACK_TIMEOUT_TASK]: (task) => escalator.onAckTimeout(task),
     },
     service,

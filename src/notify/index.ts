@@ -73,7 +73,7 @@ export function notifyModule(deps: NotifyDeps): NotifyModule {
     channels: service,
   });
   const referrers: Array<(exec: Executor, name: string) => Promise<string | undefined>> = [];
-  const run: TaskHandler = (task, ctx) => service.runTask(task, ctx.signal);
+  const run: TaskHandler = (task, ctx) => service.runTask(task, ctx.signal, ctx);
   const pageHandlers = Object.fromEntries(PAGE_TASKS.map((k) => [k, run]));
   return {
     name: 'notify',

@@ -7,7 +7,7 @@ import { InputError, NotFoundError } from '../platform/errors.js';
 import { type Page, type PageQuery, paginate } from '../platform/http/pagination.js';
 import { newId } from '../platform/ids.js';
 import type { DeliveryResult } from '../platform/outbound/delivery-result.js';
-import type { Task, WorkQueue } from '../platform/queue/index.js';
+import type { Task, TaskContext, WorkQueue } from '../platform/queue/index.js';
 import type { ConfigTable } from '../platform/resources/config-table.js';
 import { addressError, type ChannelSpec } from './channel.model.js';
 import { type ChannelMessage, type SendContext, sendToChannel } from './channels/index.js';
@@ -135,7 +135,7 @@ export class NotifyService {
   }
 
   /** Runs one delivery task: sends, appends the receipt, tells listeners, retries by throwing. */
-  async runTask(task: Task, signal: AbortSignal): Promise<void> {
+  async runTask(task: Task, signal: AbortSignal, ctx?: Pick<TaskContext, 'completeIn'>): Promise<void> {
     const { deliveryId } = task.payload as { deliveryId: string };
     const db = this.o.database.db;
     const row = await deliveryStore.get(db, deliveryId);
@@ -177,6 +177,9 @@ export class NotifyService {
       const delivery = toDelivery({ ...row, ...patch });
       for (const fn of this.listeners)
         await fn(trx, { delivery, attempt: task.attempts, ok: result.ok, final, result });
+      // The final receipt and the task's completion commit together (a lost lease keeps the receipt:
+      // the send happened; the worker then reports the task lost).
+      if (final) await ctx?.completeIn(trx);
     });
     if (!final) throw new RetryLater(result.error ?? 'delivery failed', result.retryAfterMs);
     if (!result.ok)

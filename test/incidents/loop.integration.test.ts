@@ -227,6 +227,7 @@ describe.each(engines())('check → alert → incident → page → ack → reso
     await s.app.incidents.taskHandlers?.['incidents.escalate']?.(claimed[0] as never, {
       signal: new AbortController().signal,
       extendLease: async () => true,
+      completeIn: async () => true,
     });
     // After the lease expires the task is claimed again and runs again: the step guard makes it a no-op.
     await run(s.app.queue.leaseMs + 1_000);

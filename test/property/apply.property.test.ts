@@ -181,7 +181,9 @@ describe('the CLI’s YAML reader', () => {
     };
     time(2000); // warm up
     // Eight times the keys: about eight times the time when linear, 25 times when every pair is compared.
-    const ratio = time(20_000) / time(2500);
+    // The best of three runs each, so a busy moment on a shared machine does not decide the ratio.
+    const best = (n: number) => Math.min(time(n), time(n), time(n));
+    const ratio = best(20_000) / best(2500);
     expect(ratio, `20,000 keys took ${ratio.toFixed(1)}× as long as 2,500`).toBeLessThan(14);
     const dup = parseYamlDocuments([...keys, 'k7: again'].join('\n'), 'big.yaml');
     expect(dup.problems).toEqual([{ source: 'big.yaml#1', line: 20_001, col: 1, message: 'Map keys must be unique' }]);

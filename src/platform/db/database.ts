@@ -33,6 +33,14 @@ export interface Database {
    * relaxed commits, never one before a durable one. Never for a write acknowledged to a client.
    */
   relaxedTransaction<T>(fn: (trx: Tx) => Promise<T>): Promise<T>;
+  /**
+   * Runs `fn` once what `exec` wrote is committed: after the commit of the transaction `exec` (one of
+   * this object's `transaction`/`relaxedTransaction`), never if it rolls back; at once when `exec` is
+   * not a transaction (its statements committed as they ran). For work that must not see, or start
+   * from, uncommitted rows (handing a just-enqueued task to this process's worker). `rolledBack`
+   * runs instead when the transaction does not commit. Neither may throw.
+   */
+  afterCommit(exec: Executor, fn: () => void, rolledBack?: () => void): void;
   /** Cheap reachability probe used by /readyz. */
   ping(): Promise<void>;
   /** `PRAGMA integrity_check` on SQLite; a trivial query on PostgreSQL. */
@@ -77,23 +85,27 @@ function openSqlite(file: string, log: ((e: LogEvent) => void) | undefined): Dat
   });
   // The safety level may not change inside a transaction, so it is set around it, on the one
   // connection held for the whole span.
+  const hooks = new CommitHooks();
   const relaxed = <T>(fn: (trx: Tx) => Promise<T>): Promise<T> =>
-    db.connection().execute(async (conn) => {
-      await sql`pragma synchronous = NORMAL`.execute(conn);
-      try {
-        return await conn.transaction().execute(fn);
-      } finally {
-        await sql`pragma synchronous = FULL`.execute(conn);
-      }
-    });
+    hooks.around(fn, (body) =>
+      db.connection().execute(async (conn) => {
+        await sql`pragma synchronous = NORMAL`.execute(conn);
+        try {
+          return await conn.transaction().execute(body);
+        } finally {
+          await sql`pragma synchronous = FULL`.execute(conn);
+        }
+      }),
+    );
   return {
     engine: 'sqlite',
     schema: undefined,
     db,
-    transaction: (fn) => db.transaction().execute(fn),
+    transaction: (fn) => hooks.around(fn, (body) => db.transaction().execute(body)),
     // The safety level may not change inside a transaction, so it is set around it, on the one
     // connection held for the whole span.
     relaxedTransaction: relaxed,
+    afterCommit: (exec, fn, rolledBack) => hooks.add(exec, fn, rolledBack),
     ping: async () => {
       await sql`select 1`.execute(db);
     },
@@ -138,6 +150,43 @@ function cachedStatements(handle: SQLite.Database): SQLite.Database {
   });
 }
 
+/** Callbacks registered against a transaction, run after it commits (see Database.afterCommit). */
+class CommitHooks {
+  private readonly pending = new WeakMap<object, Array<{ commit: () => void; rollback?: (() => void) | undefined }>>();
+
+  add(exec: Executor, commit: () => void, rollback?: () => void): void {
+    if (!exec.isTransaction) {
+      queueMicrotask(commit);
+      return;
+    }
+    const list = this.pending.get(exec);
+    if (list) list.push({ commit, rollback });
+    else this.pending.set(exec, [{ commit, rollback }]);
+  }
+
+  /** Runs `run(body)` where `body` is `fn` with the transaction remembered; fires its hooks once it ends. */
+  async around<T>(fn: (trx: Tx) => Promise<T>, run: (body: (trx: Tx) => Promise<T>) => Promise<T>): Promise<T> {
+    let tx: Tx | undefined;
+    const take = () => {
+      const list = tx && this.pending.get(tx);
+      if (tx) this.pending.delete(tx);
+      return list ?? [];
+    };
+    let result: T;
+    try {
+      result = await run((trx) => {
+        tx = trx;
+        return fn(trx);
+      });
+    } catch (err) {
+      for (const h of take()) h.rollback?.();
+      throw err;
+    }
+    for (const h of take()) h.commit();
+    return result;
+  }
+}
+
 /** Closing twice (app shutdown, then a test's cleanup) is harmless. */
 function once(fn: () => Promise<void>): () => Promise<void> {
   let p: Promise<void> | undefined;
@@ -165,16 +214,20 @@ function openPostgres(url: string, options: DatabaseOptions, log: ((e: LogEvent)
     ...(options.schema ? { options: `-c search_path=${options.schema}` } : {}),
   });
   const db: Db = new Kysely({ dialect: nulSafe(new PostgresDialect({ pool })), ...(log ? { log } : {}) });
+  const hooks = new CommitHooks();
   return {
     engine: 'postgres',
     schema: options.schema,
     db,
-    transaction: (fn) => db.transaction().execute(fn),
+    transaction: (fn) => hooks.around(fn, (body) => db.transaction().execute(body)),
     relaxedTransaction: (fn) =>
-      db.transaction().execute(async (trx) => {
-        await sql`set local synchronous_commit = off`.execute(trx);
-        return fn(trx);
-      }),
+      hooks.around(fn, (body) =>
+        db.transaction().execute(async (trx) => {
+          await sql`set local synchronous_commit = off`.execute(trx);
+          return body(trx);
+        }),
+      ),
+    afterCommit: (exec, fn, rolledBack) => hooks.add(exec, fn, rolledBack),
     ping: async () => {
       await sql`select 1`.execute(db);
     },

@@ -1,3 +1,4 @@
+import { sql } from 'kysely';
 import type { Db } from '../db/database.js';
 import type { ModuleMigration } from '../db/migrations.js';
 
@@ -31,6 +32,25 @@ export const queueMigrations: ModuleMigration[] = [
         .on('queue_tasks')
         .column('idempotency_key')
         .unique()
+        .execute();
+    },
+  },
+  {
+    name: '2026-11-22.12-queue-kind-and-lease-indexes',
+    async up(db: Db) {
+      // A worker claims (and looks ahead for) its own kinds: one index seek per kind, instead of walking
+      // every due row of other kinds (the page worker walked the whole delivery backlog in a burst).
+      await db.schema
+        .createIndex('queue_tasks_kind_due')
+        .on('queue_tasks')
+        .columns(['state', 'kind', 'run_at', 'id'])
+        .execute();
+      // The earliest lease to expire, among the few rows leased right now (a worker wakes for it).
+      await db.schema
+        .createIndex('queue_tasks_leases')
+        .on('queue_tasks')
+        .column('lease_expires_at')
+        .where(sql.ref('lease_expires_at'), 'is not', null)
         .execute();
     },
   },

@@ -43,6 +43,28 @@ export interface TaskContext {
   signal: AbortSignal;
   /** Heartbeat: pushes the lease to now + `ms` (default: the queue's lease). False when the lease was lost. */
   extendLease(ms?: number): Promise<boolean>;
+  /**
+   * Marks the task done inside the handler's own transaction, so its work and its completion commit
+   * together (one commit instead of two; a crash between them cannot make the work run again). False
+   * when the lease was lost: the handler should then throw, so its transaction rolls back and the
+   * new holder does the work.
+   */
+  completeIn(exec: Executor): Promise<boolean>;
+}
+
+/**
+ * A started worker of this process: tasks it can run that are enqueued due now are created already
+ * leased to this process and handed to it once their transaction commits, instead of waiting for it
+ * to claim them (a claim, a poll and a wake-up fewer per task). If the process dies first, the lease
+ * expires and any worker claims the task as usual.
+ */
+export interface TaskAdopter {
+  /** True when it runs `kind` and has a slot free for one more (it counts the reservation). */
+  reserve(kind: string): boolean;
+  /** The reserved task, committed and leased to this process: run it. */
+  adopt(task: Task): void;
+  /** The transaction that would have created the reserved task rolled back. */
+  unreserve(kind: string): void;
 }
 
 export type TaskHandler = (task: Task, ctx: TaskContext) => Promise<void>;

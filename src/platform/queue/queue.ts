@@ -1,4 +1,4 @@
-import { type Kysely, sql } from 'kysely';
+import { type Expression, type Kysely, type SqlBool, sql } from 'kysely';
 import type { Clock } from '../clock.js';
 import type { Database, Executor } from '../db/database.js';
 import { InputError } from '../errors.js';
@@ -9,29 +9,11 @@ import {
   type FailOutcome,
   type QueueDepth,
   type Task,
+  type TaskAdopter,
   TaskDeferred,
-  type TaskState,
 } from './queue.model.js';
+import { type QueueTables, type Row, toTask } from './queue.rows.js';
 import { type BackoffOptions, DEFAULT_BACKOFF, describeError, MAX_ERROR_CHARS, retryDelayMs } from './retry.js';
-
-export interface QueueTables {
-  queue_tasks: {
-    id: string;
-    kind: string;
-    payload: string;
-    state: TaskState;
-    run_at: number;
-    attempts: number;
-    max_attempts: number;
-    last_error: string | null;
-    lease_owner: string | null;
-    lease_expires_at: number | null;
-    idempotency_key: string | null;
-    created_at: number;
-    finished_at: number | null;
-  };
-}
-type Row = QueueTables['queue_tasks'];
 
 export interface WorkQueueOptions {
   database: Database;
@@ -52,24 +34,6 @@ export interface WorkQueueOptions {
 export const DEFAULT_LEASE_MS = 20_000;
 export const DEFAULT_MAX_ATTEMPTS = 10;
 
-function toTask(row: Row): Task {
-  return {
-    id: row.id,
-    kind: row.kind,
-    payload: JSON.parse(row.payload),
-    state: row.state,
-    runAt: Number(row.run_at),
-    attempts: Number(row.attempts),
-    maxAttempts: Number(row.max_attempts),
-    lastError: row.last_error,
-    leaseOwner: row.lease_owner,
-    leaseExpiresAt: row.lease_expires_at === null ? null : Number(row.lease_expires_at),
-    idempotencyKey: row.idempotency_key,
-    createdAt: Number(row.created_at),
-    finishedAt: row.finished_at === null ? null : Number(row.finished_at),
-  };
-}
-
 /**
  * The durable work queue: timers and deliveries as rows in `queue_tasks`.
  *
@@ -87,18 +51,14 @@ function toTask(row: Row): Task {
 export class WorkQueue {
   readonly owner: string;
   readonly leaseMs: number;
-  private readonly database: Database;
+  readonly database: Database;
   private readonly clock: Clock;
   private readonly metrics: Metrics | undefined;
   private readonly backoff: BackoffOptions;
   private readonly defaultMaxAttempts: number;
   private readonly random: () => number;
   private readonly listeners = new Set<(runAt: number, kind: string | undefined) => void>();
-  /**
-   * Tasks this object has scheduled so far (created or retried). A caller that enqueues inside its
-   * own transaction compares it before and after to know whether a wake-up after the commit is needed.
-   */
-  scheduledCount = 0;
+  private readonly adopters = new Set<TaskAdopter>();
 
   constructor(options: WorkQueueOptions) {
     this.database = options.database;
@@ -125,25 +85,57 @@ export class WorkQueue {
   /**
    * Calls `listener(runAt)` whenever this queue object schedules a task (a new task, or a retry),
    * so a worker in this process can wake before its next poll. Returns the unsubscribe function.
-   * A task enqueued inside a caller's transaction is announced before that transaction commits; a
-   * worker that looks too early finds nothing and sees it at its next poll.
+   * A task enqueued inside a caller's transaction is announced once that transaction commits (a
+   * worker on another connection would not see it before), never if it rolls back.
    */
   onScheduled(listener: (runAt: number, kind: string | undefined) => void): () => void {
     this.listeners.add(listener);
     return () => this.listeners.delete(listener);
   }
 
+  /** Registers a started worker that takes tasks leased to it at enqueue (see TaskAdopter). */
+  addAdopter(adopter: TaskAdopter): () => void {
+    this.adopters.add(adopter);
+    return () => this.adopters.delete(adopter);
+  }
+
+  private reserveAdopter(kind: string): TaskAdopter | undefined {
+    for (const a of this.adopters) if (a.reserve(kind)) return a;
+    return undefined;
+  }
+
+  /** After the commit: the adopter runs the task; one that stopped meanwhile gives the lease back. */
+  private handOff(adopter: TaskAdopter, task: Task): void {
+    // On the next turn of the event loop: whatever follows the commit (an HTTP answer) goes out first.
+    setImmediate(() => {
+      if (this.adopters.has(adopter)) {
+        adopter.adopt(task);
+        return;
+      }
+      adopter.unreserve(task.kind);
+      void this.release(task).catch(() => {});
+    });
+  }
+
   /**
-   * Tells this process's workers that tasks are due at `runAt` (default now). Callers that enqueue
-   * inside their own transaction call it after the commit, so a worker on another connection
-   * (PostgreSQL) does not look before the task is visible and then sleep until its next poll.
+   * Gives back the lease of a task this owner holds but did not start (a worker stopping with tasks
+   * handed to it): the attempt is not counted and the task is due again at once.
    */
+  async release(task: Task): Promise<boolean> {
+    const r = await this.leased(task)
+      .set({ attempts: task.attempts - 1, lease_owner: null, lease_expires_at: null })
+      .executeTakeFirst();
+    const ok = Number(r.numUpdatedRows) === 1;
+    if (ok) this.announce(task.runAt, task.kind);
+    return ok;
+  }
+
+  /** Tells this process's workers that tasks of `kind` (default: any) are due at `runAt` (default now). */
   wake(runAt: number = this.clock.now(), kind?: string): void {
     this.announce(runAt, kind);
   }
 
   private announce(runAt: number, kind?: string): void {
-    this.scheduledCount++;
     for (const listener of this.listeners) listener(runAt, kind);
   }
 
@@ -159,17 +151,19 @@ export class WorkQueue {
     const runAt = Math.round(opts.runAt ?? now + (opts.delayMs ?? 0));
     if (!Number.isFinite(runAt)) throw invalid('runAt', 'must be a finite time in epoch milliseconds');
     const db = (opts.exec ?? this.db) as Kysely<QueueTables>;
+    // Due now and a local worker has room for it: created leased to this process, handed over at commit.
+    const adopter = runAt <= now ? this.reserveAdopter(kind) : undefined;
     const row: Row = {
       id: newId(now),
       kind,
       payload: JSON.stringify(payload === undefined ? null : payload),
       state: 'pending',
       run_at: runAt,
-      attempts: 0,
+      attempts: adopter ? 1 : 0,
       max_attempts: maxAttempts,
       last_error: null,
-      lease_owner: null,
-      lease_expires_at: null,
+      lease_owner: adopter ? this.owner : null,
+      lease_expires_at: adopter ? now + this.leaseMs : null,
       idempotency_key: opts.idempotencyKey ?? null,
       created_at: now,
       finished_at: null,
@@ -178,16 +172,33 @@ export class WorkQueue {
     // ON CONFLICT DO NOTHING rather than catching the unique violation: on PostgreSQL an error would
     // abort the caller's transaction. Without a key nothing can conflict (NULLs are distinct). The
     // loop covers the key's row being deleted between the two statements (cancel or cleanup).
+    let inserted: { id: string } | undefined;
+    try {
+      inserted = await this.insertOnce(db, row);
+    } finally {
+      if (adopter && !inserted) adopter.unreserve(kind);
+    }
+    if (inserted) {
+      if (adopter) {
+        const task = toTask(row);
+        this.database.afterCommit(
+          db,
+          () => this.handOff(adopter, task),
+          () => adopter.unreserve(kind),
+        );
+      } else this.database.afterCommit(db, () => this.announce(runAt, kind));
+      return { id: inserted.id, created: true };
+    }
     for (let tries = 0; tries < 3; tries++) {
-      const inserted = await db
-        .insertInto('queue_tasks')
-        .values(row)
-        .onConflict((oc) => oc.column('idempotency_key').doNothing())
-        .returning('id')
-        .executeTakeFirst();
-      if (inserted) {
-        this.announce(runAt, kind);
-        return { id: inserted.id, created: true };
+      if (tries > 0) {
+        row.attempts = 0;
+        row.lease_owner = null;
+        row.lease_expires_at = null;
+        const again = await this.insertOnce(db, row);
+        if (again) {
+          this.database.afterCommit(db, () => this.announce(runAt, kind));
+          return { id: again.id, created: true };
+        }
       }
       if (key === null) break;
       const existing = await db
@@ -198,6 +209,15 @@ export class WorkQueue {
       if (existing) return { id: existing.id, created: false };
     }
     throw new Error(`enqueue of idempotency key ${key} kept conflicting with concurrent deletes`);
+  }
+
+  private insertOnce(db: Kysely<QueueTables>, row: Row): Promise<{ id: string } | undefined> {
+    return db
+      .insertInto('queue_tasks')
+      .values(row)
+      .onConflict((oc) => oc.column('idempotency_key').doNothing())
+      .returning('id')
+      .executeTakeFirst();
   }
 
   /**
@@ -221,17 +241,31 @@ export class WorkQueue {
     limit: number,
     kinds?: readonly string[],
   ): Promise<Task[]> {
-    let due = db
-      .selectFrom('queue_tasks')
-      .select('id')
-      .where('state', '=', 'pending')
-      .where('run_at', '<=', now)
-      .where((eb) => eb.or([eb('lease_owner', 'is', null), eb('lease_expires_at', '<=', now)]))
-      .orderBy('run_at')
-      .orderBy('id')
-      .limit(Math.floor(limit));
-    if (kinds) due = due.where('kind', 'in', [...kinds]);
-    if (this.database.engine === 'postgres') due = due.forUpdate().skipLocked();
+    const n = Math.floor(limit);
+    const dueOf = (kind: string | undefined) =>
+      db
+        .selectFrom('queue_tasks')
+        .select(['id', 'run_at'])
+        .where('state', '=', 'pending')
+        .$if(kind !== undefined, (q) => q.where('kind', '=', kind as string))
+        .where('run_at', '<=', now)
+        .where((eb) => eb.or([eb('lease_owner', 'is', null), eb('lease_expires_at', '<=', now)]))
+        .orderBy('run_at')
+        .orderBy('id')
+        .limit(n);
+    let due: Expression<SqlBool>;
+    if (this.database.engine === 'postgres') {
+      // FOR UPDATE SKIP LOCKED cannot go with UNION: one scan over the kinds (by the kind index).
+      let q = dueOf(undefined).forUpdate().skipLocked();
+      if (kinds) q = q.where('kind', 'in', [...kinds]);
+      due = sql<SqlBool>`id in (${q.clearSelect().select('id')})`;
+    } else if (kinds && kinds.length > 1) {
+      // SQLite: the first `n` due rows of each kind (one index seek each), then the first `n` of those.
+      const parts = kinds.map((k, i) => sql`select * from (${dueOf(k)}) as ${sql.ref(`k${i}`)}`);
+      due = sql<SqlBool>`id in (select id from (${sql.join(parts, sql` union all `)}) as due order by run_at, id limit ${n})`;
+    } else {
+      due = sql<SqlBool>`id in (${dueOf(kinds?.[0]).clearSelect().select('id')})`;
+    }
     const rows = await db
       .updateTable('queue_tasks')
       .set((eb) => ({
@@ -239,7 +273,7 @@ export class WorkQueue {
         lease_expires_at: now + this.leaseMs,
         attempts: eb('attempts', '+', 1),
       }))
-      .where('id', 'in', due)
+      .where(due)
       .returningAll()
       .execute();
     const tasks = rows.map(toTask).sort((a, b) => a.runAt - b.runAt || (a.id < b.id ? -1 : 1));
@@ -320,6 +354,24 @@ export class WorkQueue {
     return outcome;
   }
 
+  /** Counts a task's outcome in the metrics (for a completion recorded by completeIn). */
+  countOutcome(task: Task, outcome: 'done' | 'lost'): void {
+    this.metrics?.queueTasks.inc({ kind: task.kind, outcome });
+  }
+
+  /** complete() inside the caller's transaction (TaskContext.completeIn). */
+  async completeIn(exec: Executor, task: Task): Promise<boolean> {
+    const result = await (exec as Kysely<QueueTables>)
+      .updateTable('queue_tasks')
+      .set({ state: 'done', finished_at: this.clock.now(), lease_expires_at: null })
+      .where('id', '=', task.id)
+      .where('state', '=', 'pending')
+      .where('lease_owner', '=', this.owner)
+      .where('attempts', '=', task.attempts)
+      .executeTakeFirst();
+    return Number(result.numUpdatedRows) === 1;
+  }
+
   /** Heartbeat for long tasks: the lease now ends `ms` from now. False when the lease was lost. */
   async extendLease(task: Task, ms: number = this.leaseMs): Promise<boolean> {
     const result = await this.leased(task)
@@ -390,19 +442,34 @@ export class WorkQueue {
   }
 
   /**
-   * When the next pending task can next be claimed: its run_at, or the end of its lease while one is
-   * held. Undefined when nothing is pending. A worker sleeps until then when that beats its poll.
+   * When the next pending task can next be claimed: the earliest run_at among unleased tasks of these
+   * kinds, or the earliest end of a lease now held (any kind). Undefined when there is neither. A
+   * worker sleeps until then when that beats its poll. One index seek per kind plus one for the
+   * leases, so it stays cheap with a large backlog.
    */
   async nextDueAt(kinds?: readonly string[]): Promise<number | undefined> {
     if (kinds && kinds.length === 0) return undefined;
-    let q = this.db
+    const firstOf = (kind: string | undefined) =>
+      this.db
+        .selectFrom('queue_tasks')
+        .select('run_at as t')
+        .where('state', '=', 'pending')
+        .$if(kind !== undefined, (q) => q.where('kind', '=', kind as string))
+        .where('lease_owner', 'is', null)
+        .orderBy('run_at')
+        .limit(1);
+    const leases = this.db
       .selectFrom('queue_tasks')
-      .select(
-        sql<number | null>`min(case when lease_expires_at > run_at then lease_expires_at else run_at end)`.as('next'),
-      )
-      .where('state', '=', 'pending');
-    if (kinds) q = q.where('kind', 'in', [...kinds]);
-    const row = await q.executeTakeFirst();
+      .select((eb) => eb.fn.min('lease_expires_at').as('t'))
+      .where('lease_expires_at', 'is not', null);
+    const parts = [...(kinds ?? [undefined]).map(firstOf), leases].map(
+      (q, i) => sql`select * from (${q}) as ${sql.ref(`n${i}`)}`,
+    );
+    const row = (
+      await sql<{
+        next: number | string | null;
+      }>`select min(t) as next from (${sql.join(parts, sql` union all `)}) as due`.execute(this.db)
+    ).rows[0];
     return row?.next === null || row?.next === undefined ? undefined : Number(row.next);
   }
 

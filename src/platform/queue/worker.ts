@@ -2,7 +2,7 @@ import type { Logger } from 'pino';
 import type { Clock } from '../clock.js';
 import type { Metrics } from '../telemetry/metrics.js';
 import type { WorkQueue } from './queue.js';
-import { type Task, type TaskContext, TaskDeferred, type TaskHandler } from './queue.model.js';
+import { type Task, type TaskAdopter, type TaskContext, TaskDeferred, type TaskHandler } from './queue.model.js';
 
 export interface RetentionOptions {
   /** Keep done tasks this long (their idempotency keys keep deduplicating meanwhile). Default 24 h. */
@@ -65,6 +65,12 @@ export class Worker {
    */
   private backlog = false;
 
+  /** Tasks handed over leased at their commit (TaskAdopter) and not started yet: no slot was free. */
+  private readonly adopted: Task[] = [];
+  /** Slots promised to tasks whose transaction has not ended yet. */
+  private reserved = 0;
+  private removeAdopter: (() => void) | undefined;
+
   private readonly inFlight = new Set<Promise<void>>();
   /** Claims run one at a time so two of them cannot both fill the same free slots. */
   private claimChain: Promise<unknown> = Promise.resolve();
@@ -103,7 +109,52 @@ export class Worker {
       if (kind !== undefined && this.kinds && !this.kinds.includes(kind)) return;
       this.wakeAt(runAt);
     });
+    this.removeAdopter = this.queue.addAdopter(this.adopter);
     this.tick();
+  }
+
+  /** Takes tasks enqueued due now by this process straight after their commit (see TaskAdopter). */
+  private readonly adopter: TaskAdopter = {
+    reserve: (kind) => {
+      if (!this.running || !this.runs(kind)) return false;
+      if (this.inFlight.size + this.adopted.length + this.reserved >= this.concurrency) return false;
+      if (this.perKindLimit !== undefined && (this.inFlightByKind.get(kind) ?? 0) >= this.perKindLimit) return false;
+      this.reserved++;
+      return true;
+    },
+    unreserve: () => {
+      this.reserved = Math.max(0, this.reserved - 1);
+    },
+    adopt: (task) => {
+      this.reserved = Math.max(0, this.reserved - 1);
+      this.adopted.push(task);
+      this.startAdopted();
+    },
+  };
+
+  private runs(kind: string): boolean {
+    return !this.kinds || this.kinds.includes(kind);
+  }
+
+  /** Starts handed-over tasks while slots are free (oldest first); the rest wait for a slot. */
+  private startAdopted(): void {
+    while (this.adopted.length && this.inFlight.size < this.concurrency) {
+      const i =
+        this.perKindLimit === undefined
+          ? 0
+          : this.adopted.findIndex((t) => (this.inFlightByKind.get(t.kind) ?? 0) < (this.perKindLimit as number));
+      if (i < 0) return;
+      const [task] = this.adopted.splice(i, 1) as [Task];
+      // Waited long enough for a slot that its lease is half gone: renew it first (or drop it if lost).
+      const now = this.clock.now();
+      if ((task.leaseExpiresAt ?? now) - now < this.queue.leaseMs / 2) {
+        this.startTask(task, async () => {
+          if (!(await this.queue.extendLease(task))) return false;
+          task.leaseExpiresAt = this.clock.now() + this.queue.leaseMs;
+          return true;
+        });
+      } else this.startTask(task);
+    }
   }
 
   /** Stops claiming and waits for the handlers already running to finish; aborts nothing. */
@@ -111,6 +162,11 @@ export class Worker {
     this.running = false;
     this.unsubscribe?.();
     this.unsubscribe = undefined;
+    this.removeAdopter?.();
+    this.removeAdopter = undefined;
+    // Handed over but never started: give the leases back so the next worker need not wait them out.
+    const unstarted = this.adopted.splice(0);
+    await Promise.allSettled(unstarted.map((t) => this.queue.release(t)));
     this.timer?.cancel();
     this.timer = undefined;
     await this.pass;
@@ -140,28 +196,41 @@ export class Worker {
   private claimAndStart(fromLoop = false): Promise<number> {
     const next = this.claimChain.then(async () => {
       if (fromLoop && !this.running) return 0;
-      const free = this.concurrency - this.inFlight.size;
+      const before = this.inFlight.size;
+      this.startAdopted();
+      const adoptedStarted = this.inFlight.size - before;
+      const free = this.concurrency - this.inFlight.size - this.adopted.length;
       if (free <= 0) {
         this.backlog = true;
-        return 0;
+        return adoptedStarted;
       }
       const tasks = await this.claimFor(free);
-      for (const task of tasks) {
-        this.inFlightByKind.set(task.kind, (this.inFlightByKind.get(task.kind) ?? 0) + 1);
-        const run: Promise<void> = this.run(task)
-          .catch((err) => this.logger.error({ err, taskId: task.id }, 'task runner failed'))
-          .finally(() => {
-            this.inFlight.delete(run);
-            this.finished++;
-            this.inFlightByKind.set(task.kind, (this.inFlightByKind.get(task.kind) ?? 1) - 1);
-            if (this.running && this.backlog) this.tick();
-          });
-        this.inFlight.add(run);
-      }
-      return tasks.length;
+      for (const task of tasks) this.startTask(task);
+      return adoptedStarted + tasks.length;
     });
     this.claimChain = next.catch(() => {});
     return next;
+  }
+
+  /** Runs `task` in a slot; `prepare` (a lease renewal) may decide first that it is not ours to run. */
+  private startTask(task: Task, prepare?: () => Promise<boolean>): void {
+    this.inFlightByKind.set(task.kind, (this.inFlightByKind.get(task.kind) ?? 0) + 1);
+    const go = prepare
+      ? prepare().then(
+          (ok) => (ok ? this.run(task) : undefined),
+          (err) => this.logger.warn({ err, taskId: task.id }, 'renewing the lease of a handed-over task failed'),
+        )
+      : this.run(task);
+    const run: Promise<void> = go
+      .catch((err) => this.logger.error({ err, taskId: task.id }, 'task runner failed'))
+      .finally(() => {
+        this.inFlight.delete(run);
+        this.finished++;
+        this.inFlightByKind.set(task.kind, (this.inFlightByKind.get(task.kind) ?? 1) - 1);
+        if (this.adopted.length) this.startAdopted();
+        if (this.running && this.backlog) this.tick();
+      });
+    this.inFlight.add(run);
   }
 
   /** Claims up to `free` tasks within this worker's kinds and per-kind limit. */
@@ -214,7 +283,8 @@ export class Worker {
       // Sleep until the next known task (or lease expiry) when that is sooner than a poll. Something
       // already due but not claimed (slots full, rows locked by another process) waits for a handler
       // to finish or for the poll, rather than spinning.
-      const next = await this.queue.nextDueAt(this.kinds);
+      // With work left behind (every slot full), a finishing handler looks again: no need to look ahead.
+      const next = this.backlog ? undefined : await this.queue.nextDueAt(this.kinds);
       at = this.clock.now() + this.pollMs;
       if (next !== undefined && next > this.clock.now()) at = Math.min(at, next);
     } catch (err) {
@@ -281,9 +351,19 @@ export class Worker {
         );
     };
     armExpiry(task.leaseExpiresAt ?? startedAt + this.queue.leaseMs);
+    // Set once a completion made inside the handler's transaction has committed.
+    let completedInHandler = false;
     const ctx: TaskContext = {
       signal: controller.signal,
       extendLease: (ms = this.queue.leaseMs) => extend(ms),
+      completeIn: async (exec) => {
+        const ok = await this.queue.completeIn(exec, task);
+        if (ok)
+          this.queue.database.afterCommit(exec, () => {
+            completedInHandler = true;
+          });
+        return ok;
+      },
     };
 
     let outcome = 'done';
@@ -296,7 +376,9 @@ export class Worker {
       failure = { error };
     }
     try {
-      if (!failure) {
+      if (!failure && completedInHandler) {
+        this.queue.countOutcome(task, 'done');
+      } else if (!failure) {
         outcome = (await this.queue.complete(task)) ? 'done' : 'lost';
         if (outcome === 'lost') log.warn('task finished after its lease was taken over; its result was discarded');
       } else {
