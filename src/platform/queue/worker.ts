@@ -58,6 +58,8 @@ export class Worker {
   private readonly inFlightByKind = new Map<string, number>();
   /** Handlers finished so far (runOnce uses it to tell "nothing due" from "just freed a slot"). */
   private finished = 0;
+  /** Handlers started so far (runOnce counts what it ran, including tasks claimed ahead). */
+  private started = 0;
   /**
    * The last look may have left due tasks behind (it filled every slot it asked for, or found no
    * room): a finishing handler then looks again. Otherwise it does not, which saves a claim and a
@@ -179,14 +181,14 @@ export class Worker {
    * tasks ran. Tasks that fail are rescheduled in the future, so this ends.
    */
   async runOnce(): Promise<number> {
-    let ran = 0;
+    const startedBefore = this.started;
     for (;;) {
       const finishedBefore = this.finished;
       const started = await this.claimAndStart();
-      ran += started;
       // With a per-kind limit, a claim that found its kinds full may race their handlers finishing:
-      // only stop when nothing finished while we looked.
-      if (started === 0 && this.inFlight.size === 0 && this.finished === finishedBefore) return ran;
+      // only stop when nothing finished while we looked (and nothing claimed ahead is waiting).
+      if (started === 0 && this.inFlight.size === 0 && this.adopted.length === 0 && this.finished === finishedBefore)
+        return this.started - startedBefore;
       if (started === 0 && this.inFlight.size === 0) continue;
       // Nothing due right now, or every slot busy: wait for a handler, then look again.
       if (started === 0 || this.inFlight.size >= this.concurrency) await Promise.race(this.inFlight);
@@ -199,14 +201,30 @@ export class Worker {
       const before = this.inFlight.size;
       this.startAdopted();
       const adoptedStarted = this.inFlight.size - before;
-      const free = this.concurrency - this.inFlight.size - this.adopted.length;
-      if (free <= 0) {
+      const free = Math.max(0, this.concurrency - this.inFlight.size - this.adopted.length);
+      // With work known to be waiting (the last look filled every slot), claim up to another
+      // `concurrency` ahead and keep it leased in the local backlog: finishing handlers then start the
+      // next task without a claim each (a burst made one claim per task). Refilled when half used. Not
+      // for a worker with a per-kind limit, whose room differs by kind.
+      const ahead =
+        this.backlog && this.perKindLimit === undefined && this.adopted.length < this.concurrency / 2
+          ? this.concurrency - this.adopted.length
+          : 0;
+      if (free + ahead === 0) {
         this.backlog = true;
         return adoptedStarted;
       }
-      const tasks = await this.claimFor(free);
-      for (const task of tasks) this.startTask(task);
-      return adoptedStarted + tasks.length;
+      const tasks = await this.claimFor(free + ahead);
+      let started = 0;
+      for (const task of tasks) {
+        if (started < free) {
+          this.startTask(task);
+          started++;
+        } else this.adopted.push(task);
+      }
+      // Slots may have freed while the claim ran.
+      if (this.adopted.length) this.startAdopted();
+      return adoptedStarted + started;
     });
     this.claimChain = next.catch(() => {});
     return next;
@@ -214,6 +232,7 @@ export class Worker {
 
   /** Runs `task` in a slot; `prepare` (a lease renewal) may decide first that it is not ours to run. */
   private startTask(task: Task, prepare?: () => Promise<boolean>): void {
+    this.started++;
     this.inFlightByKind.set(task.kind, (this.inFlightByKind.get(task.kind) ?? 0) + 1);
     const go = prepare
       ? prepare().then(

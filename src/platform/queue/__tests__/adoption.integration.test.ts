@@ -234,6 +234,45 @@ describe.each(engines())('tasks handed to a local worker at commit on %s', (engi
     expect(await row(b?.id as string)).toMatchObject({ state: 'pending', lease_owner: null, attempts: 0 });
   });
 
+  it('with a backlog a worker claims ahead into its local queue: far fewer claims than tasks, all run once, stop() gives the rest back', async () => {
+    const ran: number[] = [];
+    const w = makeWorker(
+      {
+        k: async (task) => {
+          ran.push((task.payload as { i: number }).i);
+          for (let i = 0; i < 3; i++) await new Promise((r) => setImmediate(r));
+        },
+      },
+      { concurrency: 2 },
+    );
+    for (let i = 0; i < 40; i++) await queue.enqueue('k', { i });
+    expect(await w.runOnce()).toBe(40);
+    expect(ran.sort((a, b) => a - b)).toEqual(Array.from({ length: 40 }, (_, i) => i));
+    // One claim per task before; now a claim refills up to two slots' worth ahead when half used.
+    expect(claims).toBeLessThanOrEqual(22);
+    expect(await queue.depth()).toEqual({ ready: 0, scheduled: 0, running: 0, dead: 0 });
+
+    // Stopped while tasks claimed ahead are waiting: they are given back, not left to their lease.
+    const release = deferred();
+    const w2 = makeWorker({ b: async () => release.promise }, { concurrency: 2 });
+    for (let i = 0; i < 10; i++) await queue.enqueue('b', { i });
+    const first = w2.runOnce();
+    while ((await queue.depth()).running < 2) await new Promise((r) => setTimeout(r, 5));
+    // A second look while both slots are busy claims ahead.
+    await (w2 as unknown as { claimAndStart(): Promise<number> }).claimAndStart();
+    const stopped = w2.stop();
+    release.resolve();
+    await stopped;
+    await first;
+    const rows = await tdb.database.db
+      .selectFrom('queue_tasks')
+      .select(['state', 'lease_owner', 'attempts'])
+      .where('kind', '=', 'b')
+      .execute();
+    expect(rows.filter((r) => r.state === 'done').length).toBeGreaterThanOrEqual(2);
+    for (const r of rows.filter((x) => x.state !== 'done')) expect(r).toMatchObject({ lease_owner: null, attempts: 0 });
+  });
+
   it('a process that dies before running a handed-over task loses nothing: its lease expires and another worker runs it', async () => {
     // This queue object's process "dies" right after the commit: its adopter takes the task and never runs it.
     queue.addAdopter({ reserve: () => true, adopt: () => {}, unreserve: () => {} });
