@@ -442,33 +442,32 @@ export class WorkQueue {
   }
 
   /**
-   * When the next pending task can next be claimed: the earliest run_at among unleased tasks of these
-   * kinds, or the earliest end of a lease now held (any kind). Undefined when there is neither. A
-   * worker sleeps until then when that beats its poll. One index seek per kind plus one for the
-   * leases, so it stays cheap with a large backlog.
+   * When the next pending task of these kinds can next be claimed: the earliest run_at among unleased
+   * ones, or the earliest end of a lease now held (leased tasks are always due already). Undefined
+   * when there is neither. A worker sleeps until then when that beats its poll. Two index seeks per
+   * kind (the second walks only that kind's due rows, i.e. the ones running), so it stays cheap with
+   * many tasks scheduled for later; the worker does not ask while it knows of a backlog.
    */
   async nextDueAt(kinds?: readonly string[]): Promise<number | undefined> {
     if (kinds && kinds.length === 0) return undefined;
-    const firstOf = (kind: string | undefined) =>
+    const now = this.clock.now();
+    const pending = (kind: string | undefined) =>
       this.db
         .selectFrom('queue_tasks')
-        .select('run_at as t')
         .where('state', '=', 'pending')
-        .$if(kind !== undefined, (q) => q.where('kind', '=', kind as string))
-        .where('lease_owner', 'is', null)
-        .orderBy('run_at')
-        .limit(1);
-    const leases = this.db
-      .selectFrom('queue_tasks')
-      .select((eb) => eb.fn.min('lease_expires_at').as('t'))
-      .where('lease_expires_at', 'is not', null);
-    const parts = [...(kinds ?? [undefined]).map(firstOf), leases].map(
-      (q, i) => sql`select * from (${q}) as ${sql.ref(`n${i}`)}`,
-    );
+        .$if(kind !== undefined, (q) => q.where('kind', '=', kind as string));
+    const parts = (kinds ?? [undefined]).flatMap((k) => [
+      pending(k).select('run_at as t').where('lease_owner', 'is', null).orderBy('run_at').limit(1),
+      pending(k)
+        .select((eb) => eb.fn.min('lease_expires_at').as('t'))
+        .where('run_at', '<=', now)
+        .where('lease_owner', 'is not', null),
+    ]);
+    const from = parts.map((q, i) => sql`select * from (${q}) as ${sql.ref(`n${i}`)}`);
     const row = (
       await sql<{
         next: number | string | null;
-      }>`select min(t) as next from (${sql.join(parts, sql` union all `)}) as due`.execute(this.db)
+      }>`select min(t) as next from (${sql.join(from, sql` union all `)}) as due`.execute(this.db)
     ).rows[0];
     return row?.next === null || row?.next === undefined ? undefined : Number(row.next);
   }
