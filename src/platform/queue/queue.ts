@@ -1,4 +1,4 @@
-import { type Expression, type Kysely, type SqlBool, sql } from 'kysely';
+import type { Kysely } from 'kysely';
 import type { Clock } from '../clock.js';
 import type { Database, Executor } from '../db/database.js';
 import { InputError } from '../errors.js';
@@ -12,6 +12,7 @@ import {
   type TaskAdopter,
   TaskDeferred,
 } from './queue.model.js';
+import { countDepth, deleteFinished, dueCondition, nextDueTime } from './queue.queries.js';
 import { type QueueTables, type Row, toTask } from './queue.rows.js';
 import { type BackoffOptions, DEFAULT_BACKOFF, describeError, MAX_ERROR_CHARS, retryDelayMs } from './retry.js';
 
@@ -241,31 +242,7 @@ export class WorkQueue {
     limit: number,
     kinds?: readonly string[],
   ): Promise<Task[]> {
-    const n = Math.floor(limit);
-    const dueOf = (kind: string | undefined) =>
-      db
-        .selectFrom('queue_tasks')
-        .select(['id', 'run_at'])
-        .where('state', '=', 'pending')
-        .$if(kind !== undefined, (q) => q.where('kind', '=', kind as string))
-        .where('run_at', '<=', now)
-        .where((eb) => eb.or([eb('lease_owner', 'is', null), eb('lease_expires_at', '<=', now)]))
-        .orderBy('run_at')
-        .orderBy('id')
-        .limit(n);
-    let due: Expression<SqlBool>;
-    if (this.database.engine === 'postgres') {
-      // FOR UPDATE SKIP LOCKED cannot go with UNION: one scan over the kinds (by the kind index).
-      let q = dueOf(undefined).forUpdate().skipLocked();
-      if (kinds) q = q.where('kind', 'in', [...kinds]);
-      due = sql<SqlBool>`id in (${q.clearSelect().select('id')})`;
-    } else if (kinds && kinds.length > 1) {
-      // SQLite: the first `n` due rows of each kind (one index seek each), then the first `n` of those.
-      const parts = kinds.map((k, i) => sql`select * from (${dueOf(k)}) as ${sql.ref(`k${i}`)}`);
-      due = sql<SqlBool>`id in (select id from (${sql.join(parts, sql` union all `)}) as due order by run_at, id limit ${n})`;
-    } else {
-      due = sql<SqlBool>`id in (${dueOf(kinds?.[0]).clearSelect().select('id')})`;
-    }
+    const due = dueCondition(db, this.database.engine, now, Math.floor(limit), kinds);
     const rows = await db
       .updateTable('queue_tasks')
       .set((eb) => ({
@@ -423,22 +400,7 @@ export class WorkQueue {
 
   /** Counts by state, in one scan of the unfinished rows (done rows are not counted). */
   async depth(): Promise<QueueDepth> {
-    const now = this.clock.now();
-    const free = sql`(lease_owner is null or lease_expires_at <= ${now})`;
-    const count = (condition: ReturnType<typeof sql>) =>
-      sql<number>`coalesce(sum(case when ${condition} then 1 else 0 end), 0)`;
-    const row = await this.db
-      .selectFrom('queue_tasks')
-      .select([
-        count(sql`state = 'pending' and run_at <= ${now} and ${free}`).as('ready'),
-        count(sql`state = 'pending' and run_at > ${now} and ${free}`).as('scheduled'),
-        count(sql`state = 'pending' and not ${free}`).as('running'),
-        count(sql`state = 'dead'`).as('dead'),
-      ])
-      .where('state', 'in', ['pending', 'dead'])
-      .executeTakeFirstOrThrow();
-    const n = (v: unknown) => Number(v);
-    return { ready: n(row.ready), scheduled: n(row.scheduled), running: n(row.running), dead: n(row.dead) };
+    return countDepth(this.db, this.clock.now());
   }
 
   /**
@@ -448,28 +410,8 @@ export class WorkQueue {
    * kind (the second walks only that kind's due rows, i.e. the ones running), so it stays cheap with
    * many tasks scheduled for later; the worker does not ask while it knows of a backlog.
    */
-  async nextDueAt(kinds?: readonly string[]): Promise<number | undefined> {
-    if (kinds && kinds.length === 0) return undefined;
-    const now = this.clock.now();
-    const pending = (kind: string | undefined) =>
-      this.db
-        .selectFrom('queue_tasks')
-        .where('state', '=', 'pending')
-        .$if(kind !== undefined, (q) => q.where('kind', '=', kind as string));
-    const parts = (kinds ?? [undefined]).flatMap((k) => [
-      pending(k).select('run_at as t').where('lease_owner', 'is', null).orderBy('run_at').limit(1),
-      pending(k)
-        .select((eb) => eb.fn.min('lease_expires_at').as('t'))
-        .where('run_at', '<=', now)
-        .where('lease_owner', 'is not', null),
-    ]);
-    const from = parts.map((q, i) => sql`select * from (${q}) as ${sql.ref(`n${i}`)}`);
-    const row = (
-      await sql<{
-        next: number | string | null;
-      }>`select min(t) as next from (${sql.join(from, sql` union all `)}) as due`.execute(this.db)
-    ).rows[0];
-    return row?.next === null || row?.next === undefined ? undefined : Number(row.next);
+  nextDueAt(kinds?: readonly string[]): Promise<number | undefined> {
+    return nextDueTime(this.db, this.clock.now(), kinds);
   }
 
   /**
@@ -477,27 +419,7 @@ export class WorkQueue {
    * `deadOlderThanMs` ago (default: the same). Each statement deletes at most `batchSize` rows, so
    * a large backlog never holds a long lock (SQLite has one writer); returns how many were removed.
    */
-  async cleanup(olderThanMs: number, opts: { deadOlderThanMs?: number; batchSize?: number } = {}): Promise<number> {
-    const now = this.clock.now();
-    const batchSize = Math.max(1, Math.floor(opts.batchSize ?? 1_000));
-    let removed = 0;
-    for (const [state, age] of [
-      ['done', olderThanMs],
-      ['dead', opts.deadOlderThanMs ?? olderThanMs],
-    ] as const) {
-      for (;;) {
-        const batch = this.db
-          .selectFrom('queue_tasks')
-          .select('id')
-          .where('state', '=', state)
-          .where('finished_at', '<', now - age)
-          .limit(batchSize);
-        const result = await this.db.deleteFrom('queue_tasks').where('id', 'in', batch).executeTakeFirst();
-        const n = Number(result.numDeletedRows);
-        removed += n;
-        if (n < batchSize) break;
-      }
-    }
-    return removed;
+  cleanup(olderThanMs: number, opts: { deadOlderThanMs?: number; batchSize?: number } = {}): Promise<number> {
+    return deleteFinished(this.db, this.clock.now(), olderThanMs, opts);
   }
 }

@@ -1,22 +1,11 @@
 import { sql } from 'kysely';
-import pino from 'pino';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { engines, openTestDatabase, type TestDatabase } from '../../../../test/support/engines.js';
 import { FakeClock } from '../../clock.js';
 import { migrate } from '../../db/migrations.js';
 import { Metrics } from '../../telemetry/metrics.js';
 import { queueMigrations, type Task, type TaskHandler, Worker, WorkQueue } from '../index.js';
-
-const SECOND = 1_000;
-const logger = pino({ level: 'silent' });
-
-function deferred<T = void>() {
-  let resolve!: (value: T) => void;
-  const promise = new Promise<T>((r) => {
-    resolve = r;
-  });
-  return { promise, resolve };
-}
+import { deferred, logger, SECOND } from './support.js';
 
 /**
  * Tasks enqueued due now while a started worker of this process has room are created leased to it

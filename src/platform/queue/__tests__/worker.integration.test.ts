@@ -1,21 +1,10 @@
-import pino from 'pino';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { engines, openTestDatabase, type TestDatabase } from '../../../../test/support/engines.js';
 import { FakeClock } from '../../clock.js';
 import { migrate } from '../../db/migrations.js';
 import { Metrics } from '../../telemetry/metrics.js';
 import { queueMigrations, type Task, TaskDeferred, type TaskHandler, Worker, WorkQueue } from '../index.js';
-
-const SECOND = 1_000;
-const logger = pino({ level: 'silent' });
-
-function deferred<T = void>() {
-  let resolve!: (value: T) => void;
-  const promise = new Promise<T>((r) => {
-    resolve = r;
-  });
-  return { promise, resolve };
-}
+import { deferred, logger, SECOND } from './support.js';
 
 describe.each(engines())('queue worker on %s', (engine) => {
   let tdb: TestDatabase;
