@@ -72,6 +72,8 @@ export class Worker {
   /** Slots promised to tasks whose transaction has not ended yet. */
   private reserved = 0;
   private removeAdopter: (() => void) | undefined;
+  /** Set while stop() runs: tasks waiting locally are given back, not started. */
+  private stopping = false;
 
   private readonly inFlight = new Set<Promise<void>>();
   /** Claims run one at a time so two of them cannot both fill the same free slots. */
@@ -140,6 +142,7 @@ export class Worker {
 
   /** Starts handed-over tasks while slots are free (oldest first); the rest wait for a slot. */
   private startAdopted(): void {
+    if (this.stopping) return;
     while (this.adopted.length && this.inFlight.size < this.concurrency) {
       const i =
         this.perKindLimit === undefined
@@ -162,18 +165,21 @@ export class Worker {
   /** Stops claiming and waits for the handlers already running to finish; aborts nothing. */
   async stop(): Promise<void> {
     this.running = false;
+    this.stopping = true;
     this.unsubscribe?.();
     this.unsubscribe = undefined;
     this.removeAdopter?.();
     this.removeAdopter = undefined;
-    // Handed over but never started: give the leases back so the next worker need not wait them out.
-    const unstarted = this.adopted.splice(0);
-    await Promise.allSettled(unstarted.map((t) => this.queue.release(t)));
     this.timer?.cancel();
     this.timer = undefined;
     await this.pass;
     await this.claimChain.catch(() => {});
+    // Handed over or claimed ahead but never started (a claim in flight has added its share by now):
+    // give the leases back so the next worker need not wait them out.
+    const unstarted = this.adopted.splice(0);
+    await Promise.allSettled(unstarted.map((t) => this.queue.release(t)));
     while (this.inFlight.size > 0) await Promise.allSettled([...this.inFlight]);
+    this.stopping = false;
   }
 
   /**
