@@ -180,11 +180,15 @@ describe('the CLI’s YAML reader', () => {
       return performance.now() - t0;
     };
     time(2000); // warm up
-    // Eight times the keys: about eight times the time when linear, 25 times when every pair is compared.
-    // The best of three runs each, so a busy moment on a shared machine does not decide the ratio.
+    // Eight times the keys: 8–11× the time when linear on an idle machine (16× seen under CI's parallel
+    // load: a larger heap costs more per key), far more when every pair is compared (the quadratic
+    // version took 8 s for 20,000 keys, against ~0.5 s now). The best of three runs each, so a busy
+    // moment does not decide; both a ratio and an absolute bound, each well clear of the quadratic.
     const best = (n: number) => Math.min(time(n), time(n), time(n));
-    const ratio = best(20_000) / best(2500);
-    expect(ratio, `20,000 keys took ${ratio.toFixed(1)}× as long as 2,500`).toBeLessThan(14);
+    const large = best(20_000);
+    const ratio = large / best(2500);
+    expect(ratio, `20,000 keys took ${ratio.toFixed(1)}× as long as 2,500`).toBeLessThan(24);
+    expect(large, `20,000 keys took ${Math.round(large)} ms`).toBeLessThan(3000);
     const dup = parseYamlDocuments([...keys, 'k7: again'].join('\n'), 'big.yaml');
     expect(dup.problems).toEqual([{ source: 'big.yaml#1', line: 20_001, col: 1, message: 'Map keys must be unique' }]);
     expect(parseYamlDocuments('a: {x: 1, y: [{z: 1, z: 2}]}', 'f.yaml').problems[0]).toMatchObject({
