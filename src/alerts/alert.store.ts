@@ -1,6 +1,6 @@
 import type { Kysely } from 'kysely';
 import type { Executor } from '../platform/db/database.js';
-import { newId } from '../platform/ids.js';
+import { monotonicId } from '../platform/ids.js';
 import type { AlertHistoryType } from './alert.model.js';
 import type { AlertRow, AlertsTables } from './alert.tables.js';
 
@@ -67,7 +67,7 @@ export const alertStore = {
         .insertInto('alert_history')
         .values(
           entries.slice(i, i + 100).map((e) => ({
-            id: newId(e.at),
+            id: monotonicId(e.at),
             alert_id: e.alertId,
             at: e.at,
             type: e.type,

@@ -111,6 +111,11 @@ export class Dispatcher {
     });
   }
 
+  /** Flushes groups created in the caller's transaction (AlertPipeline.flushCreatedGroupsWith). */
+  async flushCreated(trx: Executor, groups: readonly GroupRow[], cfg: CompiledConfig): Promise<void> {
+    for (const g of groups) await this.flushGroup(trx, g, cfg);
+  }
+
   private async flushGroup(trx: Executor, g: GroupRow, cfg: CompiledConfig): Promise<void> {
     const now = this.clock.now();
     const route = findRoute(cfg.root, g.route_path);

@@ -85,6 +85,7 @@ export function alertsModule(deps: AlertsDeps): AlertsModule {
     logger,
     deps.externalUrl,
   );
+  pipeline.flushCreatedGroupsWith(deps.database, (trx, groups, cfg) => dispatcher.flushCreated(trx, groups, cfg));
   const deliverer = new Deliverer({
     database: deps.database,
     clock: deps.clock,

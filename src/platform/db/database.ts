@@ -41,6 +41,13 @@ export interface Database {
    * runs instead when the transaction does not commit. Neither may throw.
    */
   afterCommit(exec: Executor, fn: () => void, rolledBack?: () => void): void;
+  /**
+   * Runs `fn` inside a savepoint of the transaction `trx`: when it throws, what it wrote is rolled
+   * back (the rest of the transaction stays and can go on) and the after-commit callbacks it
+   * registered are dropped (their `rolledBack` runs), then the error is rethrown. For optional work
+   * done in a transaction whose main write must not fail with it.
+   */
+  savepoint<T>(trx: Tx, fn: () => Promise<T>): Promise<T>;
   /** Cheap reachability probe used by /readyz. */
   ping(): Promise<void>;
   /** `PRAGMA integrity_check` on SQLite; a trivial query on PostgreSQL. */
@@ -106,6 +113,7 @@ function openSqlite(file: string, log: ((e: LogEvent) => void) | undefined): Dat
     // connection held for the whole span.
     relaxedTransaction: relaxed,
     afterCommit: (exec, fn, rolledBack) => hooks.add(exec, fn, rolledBack),
+    savepoint: (trx, fn) => hooks.savepoint(trx, fn),
     ping: async () => {
       await sql`select 1`.execute(db);
     },
@@ -163,6 +171,28 @@ class CommitHooks {
     if (list) list.push({ commit, rollback });
     else this.pending.set(exec, [{ commit, rollback }]);
   }
+
+  /** See Database.savepoint. Same SQL on both engines; names are unique, so savepoints nest. */
+  async savepoint<T>(trx: Tx, fn: () => Promise<T>): Promise<T> {
+    if (!trx.isTransaction) throw new Error('a savepoint needs a transaction');
+    const name = sql.id(`mainstay_sp_${++this.savepoints}`);
+    const mark = this.pending.get(trx)?.length ?? 0;
+    await sql`savepoint ${name}`.execute(trx);
+    let result: T;
+    try {
+      result = await fn();
+    } catch (err) {
+      await sql`rollback to savepoint ${name}`.execute(trx);
+      await sql`release savepoint ${name}`.execute(trx);
+      const list = this.pending.get(trx);
+      for (const h of list?.splice(mark) ?? []) h.rollback?.();
+      throw err;
+    }
+    await sql`release savepoint ${name}`.execute(trx);
+    return result;
+  }
+
+  private savepoints = 0;
 
   /** Runs `run(body)` where `body` is `fn` with the transaction remembered; fires its hooks once it ends. */
   async around<T>(fn: (trx: Tx) => Promise<T>, run: (body: (trx: Tx) => Promise<T>) => Promise<T>): Promise<T> {
@@ -228,6 +258,7 @@ function openPostgres(url: string, options: DatabaseOptions, log: ((e: LogEvent)
         }),
       ),
     afterCommit: (exec, fn, rolledBack) => hooks.add(exec, fn, rolledBack),
+    savepoint: (trx, fn) => hooks.savepoint(trx, fn),
     ping: async () => {
       await sql`select 1`.execute(db);
     },
