@@ -46,6 +46,7 @@ export const alertStore = {
           alert_id: r.id,
           name,
           value,
+          active: r.active_key === null ? 0 : 1,
         })),
       );
       for (let j = 0; j < labels.length; j += 300)
@@ -54,6 +55,17 @@ export const alertStore = {
           .values(labels.slice(j, j + 300))
           .execute();
     }
+  },
+
+  /** The labels of alerts that resolved stop counting as open (see alert_labels.active). */
+  async markResolved(exec: Executor, alertIds: readonly string[]): Promise<void> {
+    for (let i = 0; i < alertIds.length; i += 500)
+      await db(exec)
+        .updateTable('alert_labels')
+        .set({ active: 0 })
+        .where('alert_id', 'in', alertIds.slice(i, i + 500))
+        .where('active', '=', 1)
+        .execute();
   },
 
   async setWhy(exec: Executor, rows: Array<{ id: string; why: string }>, now: number): Promise<void> {

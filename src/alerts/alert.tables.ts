@@ -32,7 +32,8 @@ export interface AlertsTables {
     updated_at: number;
   };
   alerts: AlertRow;
-  alert_labels: { alert_id: string; name: string; value: string };
+  /** `active`: 1 while the alert is open (a copy of `alerts.active_key IS NOT NULL`, for counting). */
+  alert_labels: { alert_id: string; name: string; value: string; active: number };
   alert_history: {
     id: string;
     alert_id: string;

@@ -67,7 +67,7 @@ export function alertsModule(deps: AlertsDeps): AlertsModule {
   const logger = deps.logger.child({ module: 'alerts' });
   const cache = new ConfigCache(deps.database, deps.clock);
   const pipeline = new AlertPipeline(deps.clock, deps.queue, cache, logger);
-  const intake = new IntakeService(deps.database, deps.clock, pipeline, cache, deps.queue, logger);
+  const intake = new IntakeService(deps.database, deps.clock, pipeline, cache, logger);
   const checks = deps.checks;
   const dispatcher = new Dispatcher(
     deps.database,

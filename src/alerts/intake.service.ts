@@ -4,7 +4,6 @@ import type { Clock } from '../platform/clock.js';
 import type { Database } from '../platform/db/database.js';
 import { RateLimitedError } from '../platform/errors.js';
 import { newId } from '../platform/ids.js';
-import type { WorkQueue } from '../platform/queue/index.js';
 import type { AlertEvent } from './alert.model.js';
 import type { AlertsTables } from './alert.tables.js';
 import { type ConfigCache, hashKey, type IntegrationRecord } from './alert-config.js';
@@ -40,7 +39,6 @@ export class IntakeService {
     private readonly clock: Clock,
     private readonly pipeline: AlertPipeline,
     private readonly config: ConfigCache,
-    private readonly queue: WorkQueue,
     private readonly logger: Logger,
   ) {}
 

@@ -230,6 +230,14 @@ export class AlertPipeline {
         .where('id', '=', row.id)
         .execute();
     }
+    const nowResolved = [...updated.values()].filter(
+      (r) => r.active_key === null && loaded.get(r.id)?.active_key !== null,
+    );
+    if (nowResolved.length)
+      await alertStore.markResolved(
+        exec,
+        nowResolved.map((r) => r.id),
+      );
     for (const [delta, ids] of repeatsOnly) {
       for (let i = 0; i < ids.length; i += 500) {
         await db(exec)

@@ -131,11 +131,6 @@ export class WorkQueue {
     return ok;
   }
 
-  /** Tells this process's workers that tasks of `kind` (default: any) are due at `runAt` (default now). */
-  wake(runAt: number = this.clock.now(), kind?: string): void {
-    this.announce(runAt, kind);
-  }
-
   private announce(runAt: number, kind?: string): void {
     for (const listener of this.listeners) listener(runAt, kind);
   }
