@@ -1,5 +1,6 @@
 import type { Logger } from 'pino';
 import type { Clock } from '../platform/clock.js';
+import { BatchedTransactions } from '../platform/db/batched-transactions.js';
 import type { Database } from '../platform/db/database.js';
 import { SecretScrubber } from '../platform/outbound/secret-scrubber.js';
 import { type Task, type TaskContext, TaskDeferred } from '../platform/queue/index.js';
@@ -36,10 +37,19 @@ export class RetryableDeliveryError extends Error {}
  * with backoff under the same idempotency key; the last attempt, or a permanent failure, is final.
  */
 export class Deliverer {
-  constructor(private readonly o: DelivererOptions) {}
+  /** Receipts of deliveries finishing together commit together (one commit per burst, not per send). */
+  private readonly receipts: BatchedTransactions;
+
+  constructor(private readonly o: DelivererOptions) {
+    this.receipts = new BatchedTransactions(o.database);
+  }
 
   async run(task: Task, ctx: TaskContext): Promise<void> {
-    const { notificationId, target } = task.payload as { notificationId: string; target: TargetRef };
+    const { notificationId, target, first } = task.payload as {
+      notificationId: string;
+      target: TargetRef;
+      first?: boolean;
+    };
     const row = await notificationStore.get(this.o.database.db, notificationId);
     if (!row) return;
     const n = JSON.parse(row.payload_json) as GroupNotification;
@@ -49,7 +59,7 @@ export class Deliverer {
     // One group's notifications reach a target in the order they were made: with several workers
     // (or instances) a quick resolve could otherwise overtake its firing and leave the receiver
     // believing the group still fires. A wait that lasts past ORDER_WAIT_MS gives up on order.
-    if (this.o.clock.now() - Number(row.at) < ORDER_WAIT_MS) {
+    if (!first && this.o.clock.now() - Number(row.at) < ORDER_WAIT_MS) {
       const before = await notificationStore.unfinishedBefore(this.o.database.db, row, label);
       // In flight: look again soon. Retrying against a failing target: it will be a while.
       if (before)
@@ -61,7 +71,7 @@ export class Deliverer {
     const lastAttempt = task.attempts >= task.maxAttempts;
     // One receipt at a time per notification (its targets are delivered by concurrent tasks).
     const record = (r: DeliveryResult & { skipped?: boolean }, final: boolean) =>
-      this.o.database.relaxedTransaction(async (trx) => {
+      this.receipts.run(async (trx) => {
         await notificationStore.addReceipt(
           trx,
           notificationId,

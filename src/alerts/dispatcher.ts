@@ -176,10 +176,12 @@ export class Dispatcher {
         receipts_json: '[]',
         updated_at: now,
       });
+      // The group's first notification has no earlier one to wait for: its delivery skips that look.
+      const first = g.last_notified_at === null;
       for (const t of targets) {
         await this.queue.enqueue(
           DELIVER_TASK,
-          { notificationId: id, target: t },
+          { notificationId: id, target: t, ...(first ? { first } : {}) },
           { idempotencyKey: `${DELIVER_TASK}:${id}:${t.type}:${t.index}`, exec: trx, maxAttempts: 12 },
         );
       }
@@ -223,6 +225,17 @@ export class Dispatcher {
       return;
     }
     const held = verdicts.some((v) => v.suppressed);
+    // Next flush: repeat_interval after the last notification, or when a hold ends by itself.
+    const candidates: number[] = [];
+    if (notifiable.length && lastNotifiedAt !== null) candidates.push(lastNotifiedAt + repeatMs);
+    for (const v of verdicts) if (v.heldUntil !== undefined) candidates.push(v.heldUntil);
+    // Mute intervals, dependencies and inhibitions have no end time of their own: look again a minute
+    // on (a parent check's recovery, or any resolution while rules exist, also flushes them sooner).
+    if (muted.length || verdicts.some((v) => v.why.dependency.length || v.why.inhibitedBy.length))
+      candidates.push(now + MUTE_RECHECK_MS);
+    // The timer's task is queued first and written with the rest of the group in one update.
+    if (candidates.length)
+      await this.pipeline.schedule(trx, g, Math.max(now, Math.min(...candidates)), { writeGroup: false });
     await groupStore.update(trx, g.id, {
       last_flush_at: now,
       last_notified_at: lastNotifiedAt,
@@ -233,16 +246,6 @@ export class Dispatcher {
       updated_at: now,
     });
     g.last_flush_at = now;
-
-    // Next flush: repeat_interval after the last notification, or when a hold ends by itself.
-    const candidates: number[] = [];
-    if (notifiable.length && lastNotifiedAt !== null) candidates.push(lastNotifiedAt + repeatMs);
-    for (const v of verdicts) if (v.heldUntil !== undefined) candidates.push(v.heldUntil);
-    // Mute intervals, dependencies and inhibitions have no end time of their own: look again a minute
-    // on (a parent check's recovery, or any resolution while rules exist, also flushes them sooner).
-    if (muted.length || verdicts.some((v) => v.why.dependency.length || v.why.inhibitedBy.length))
-      candidates.push(now + MUTE_RECHECK_MS);
-    if (candidates.length) await this.pipeline.schedule(trx, g, Math.max(now, Math.min(...candidates)));
   }
 
   /** Why-trails: writes only what changed, and records suppress/release transitions in the history. */

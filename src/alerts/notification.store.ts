@@ -40,7 +40,13 @@ export const notificationStore = {
    * from the same row and one count is lost (the notification stays pending forever).
    */
   async addReceipt(exec: Executor, id: string, r: Receipt, now: number, lock = false): Promise<void> {
-    const row = await notificationStore.get(exec, id, lock);
+    // Not the payload: only what the count needs.
+    const row = await db(exec)
+      .selectFrom('alert_notifications')
+      .select(['receipts_json', 'delivered', 'failed', 'targets', 'status'])
+      .where('id', '=', id)
+      .$if(lock, (q) => q.forUpdate())
+      .executeTakeFirst();
     if (!row) return;
     const receipts = (JSON.parse(row.receipts_json) as Receipt[]).concat(r).slice(-MAX_RECEIPTS);
     const delivered = Number(row.delivered) + (r.final && r.ok ? 1 : 0);

@@ -380,15 +380,18 @@ export class AlertPipeline {
     await this.schedule(exec, g, at);
   }
 
-  /** Makes sure a flush task is due no later than `at` (moves an existing later one earlier). */
-  async schedule(exec: Executor, g: GroupRow, at: number): Promise<void> {
+  /**
+   * Makes sure a flush task is due no later than `at` (moves an existing later one earlier). `g` is
+   * updated in memory; `writeGroup: false` leaves writing its next_flush_at and flush_key to the caller.
+   */
+  async schedule(exec: Executor, g: GroupRow, at: number, opts: { writeGroup?: boolean } = {}): Promise<void> {
     if (g.next_flush_at !== null && Number(g.next_flush_at) <= at) return;
     if (g.flush_key) await this.queue.cancel(g.flush_key, { exec });
     const key = `${FLUSH_TASK}:${g.id}:${at}`;
     await this.queue.enqueue(FLUSH_TASK, { groupId: g.id }, { runAt: at, idempotencyKey: key, exec, maxAttempts: 50 });
     g.next_flush_at = at;
     g.flush_key = key;
-    await groupStore.setFlush(exec, g.id, at, key, this.clock.now());
+    if (opts.writeGroup !== false) await groupStore.setFlush(exec, g.id, at, key, this.clock.now());
     this.logger.trace({ group: g.id, at }, 'group flush scheduled');
   }
 }

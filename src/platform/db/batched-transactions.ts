@@ -1,0 +1,71 @@
+import type { Database, Tx } from './database.js';
+
+interface Item {
+  fn: (trx: Tx) => Promise<unknown>;
+  resolve: (value: unknown) => void;
+  reject: (err: unknown) => void;
+}
+
+/**
+ * Group commit for small bookkeeping writes (delivery receipts): calls made while a commit is in
+ * flight, or in the same turn of the event loop, share one relaxed transaction, so a burst of N
+ * deliveries costs a few commits instead of N. Each call's `fn` runs alone, in order, inside the
+ * shared transaction; when one throws, the whole batch rolls back and every call is retried in a
+ * transaction of its own, so one failure fails only its own call. `fn` must therefore tolerate being
+ * run twice (its writes are rolled back in between; after-commit callbacks of the rolled-back run
+ * are dropped by the database).
+ */
+export class BatchedTransactions {
+  private queued: Item[] = [];
+  private running = false;
+
+  constructor(
+    private readonly database: Database,
+    private readonly maxBatch = 64,
+  ) {}
+
+  run<T>(fn: (trx: Tx) => Promise<T>): Promise<T> {
+    return new Promise<T>((resolve, reject) => {
+      this.queued.push({ fn, resolve: resolve as (v: unknown) => void, reject });
+      if (!this.running) {
+        this.running = true;
+        // Next turn of the event loop: calls made by handlers finishing in this one join the batch.
+        setImmediate(() => void this.drain());
+      }
+    });
+  }
+
+  private async drain(): Promise<void> {
+    try {
+      while (this.queued.length) await this.commit(this.queued.splice(0, this.maxBatch));
+    } finally {
+      this.running = false;
+    }
+  }
+
+  private async commit(batch: Item[]): Promise<void> {
+    if (batch.length > 1) {
+      let results: unknown[] | undefined;
+      try {
+        results = await this.database.relaxedTransaction(async (trx) => {
+          const out: unknown[] = [];
+          for (const item of batch) out.push(await item.fn(trx));
+          return out;
+        });
+      } catch {
+        results = undefined; // one of them failed: each alone below
+      }
+      if (results) {
+        batch.forEach((item, i) => item.resolve(results[i]));
+        return;
+      }
+    }
+    for (const item of batch) {
+      try {
+        item.resolve(await this.database.relaxedTransaction((trx) => item.fn(trx)));
+      } catch (err) {
+        item.reject(err);
+      }
+    }
+  }
+}
