@@ -1,11 +1,4 @@
-import {
-  type Expression,
-  type ExpressionBuilder,
-  type Kysely,
-  type SelectQueryBuilder,
-  type SqlBool,
-  sql,
-} from 'kysely';
+import { type Expression, type Kysely, type SelectQueryBuilder, sql } from 'kysely';
 import type { Engine, Executor } from '../platform/db/database.js';
 import { containsText, escapeLike } from '../platform/db/text-match.js';
 import { InputError } from '../platform/errors.js';
@@ -334,16 +327,8 @@ export async function listAlerts(
     .slice(0, MAX_MATCHER_SCAN)
     .filter((r) => matchesAll(memMatchers, JSON.parse(r.labels_json) as Record<string, string>));
   const pageIds = matched.slice(page.offset, page.offset + page.limit).map((r) => r.id);
-  const full = pageIds.length
-    ? new Map(
-        (await db(exec).selectFrom('alerts').selectAll().where('id', 'in', pageIds).execute()).map((r) => [r.id, r]),
-      )
-    : new Map<string, AlertRow>();
   return {
-    items: pageIds.flatMap((id) => {
-      const r = full.get(id);
-      return r ? [alertView(r, name(r))] : [];
-    }),
+    items: await rowsOf(pageIds),
     total: matched.length,
     limit: page.limit,
     offset: page.offset,

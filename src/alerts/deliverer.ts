@@ -92,7 +92,7 @@ export class Deliverer {
         // The final receipt and the task's completion commit together (a lost lease keeps the receipt:
         // the send happened; the worker then reports the task lost).
         if (final) await ctx.completeIn(trx);
-      });
+      }, notificationId);
     // Every secret revealed for this attempt is scrubbed from what comes back, before the receipt and
     // the log line: a target that quotes the request ("Cannot POST /services/T0/B0/…") must not put the
     // credential where viewers read it.

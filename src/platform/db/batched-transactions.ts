@@ -2,6 +2,7 @@ import type { Database, Tx } from './database.js';
 
 interface Item {
   fn: (trx: Tx) => Promise<unknown>;
+  key: string;
   resolve: (value: unknown) => void;
   reject: (err: unknown) => void;
 }
@@ -24,9 +25,13 @@ export class BatchedTransactions {
     private readonly maxBatch = 64,
   ) {}
 
-  run<T>(fn: (trx: Tx) => Promise<T>): Promise<T> {
+  /**
+   * `key`: the row `fn` locks, if any. A batch runs its calls in key order, so two instances locking
+   * the same rows in one transaction each take them in the same order and cannot deadlock.
+   */
+  run<T>(fn: (trx: Tx) => Promise<T>, key = ''): Promise<T> {
     return new Promise<T>((resolve, reject) => {
-      this.queued.push({ fn, resolve: resolve as (v: unknown) => void, reject });
+      this.queued.push({ fn, key, resolve: resolve as (v: unknown) => void, reject });
       if (!this.running) {
         this.running = true;
         // Next turn of the event loop: calls made by handlers finishing in this one join the batch.
@@ -37,7 +42,11 @@ export class BatchedTransactions {
 
   private async drain(): Promise<void> {
     try {
-      while (this.queued.length) await this.commit(this.queued.splice(0, this.maxBatch));
+      while (this.queued.length) {
+        const batch = this.queued.splice(0, this.maxBatch);
+        batch.sort((a, b) => (a.key < b.key ? -1 : a.key > b.key ? 1 : 0));
+        await this.commit(batch);
+      }
     } finally {
       this.running = false;
     }

@@ -50,6 +50,19 @@ describe.each(engines())('BatchedTransactions on %s', (engine) => {
     expect(await keys()).toEqual(['a', 'b', 'c', 'd', 'e', 'f', 'g']);
   });
 
+  it('runs a batch in key order (two instances locking the same rows take them in one order)', async () => {
+    const b = new BatchedTransactions(counted);
+    const order: string[] = [];
+    const call = (k: string) => async (trx: Tx) => {
+      order.push(k);
+      return insert(k)(trx);
+    };
+    const results = await Promise.all([b.run(call('n3'), 'n3'), b.run(call('n1'), 'n1'), b.run(call('n2'), 'n2')]);
+    expect(results).toEqual(['n3', 'n1', 'n2']); // each caller still gets its own answer
+    expect(order).toEqual(['n1', 'n2', 'n3']);
+    expect(transactions).toBe(1);
+  });
+
   it('a failing call fails alone: the others are retried each in its own transaction and commit', async () => {
     const b = new BatchedTransactions(counted);
     await b.run(insert('taken'));
