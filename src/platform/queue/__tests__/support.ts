@@ -11,3 +11,12 @@ export function deferred<T = void>() {
   });
   return { promise, resolve };
 }
+
+/** Waits (real time) until `cond()` holds; fails after `timeoutMs` (claims on a loaded CI machine take a while). */
+export async function until(cond: () => boolean, timeoutMs = 10_000): Promise<void> {
+  const end = Date.now() + timeoutMs;
+  while (!cond()) {
+    if (Date.now() > end) throw new Error(`condition not met within ${timeoutMs} ms`);
+    await new Promise((r) => setTimeout(r, 5));
+  }
+}
