@@ -195,7 +195,14 @@ export class Worker {
       // only stop when nothing finished while we looked (and nothing claimed ahead is waiting).
       if (started === 0 && this.inFlight.size === 0 && this.adopted.length === 0 && this.finished === finishedBefore)
         return this.started - startedBefore;
-      if (started === 0 && this.inFlight.size === 0) continue;
+      // Stopping with nothing running: the tasks waiting locally are being given back, not run.
+      if (this.stopping && this.inFlight.size === 0) return this.started - startedBefore;
+      if (started === 0 && this.inFlight.size === 0) {
+        // A look that needed no query settles in microtasks: yield, or this loop could starve the
+        // event loop (stop()'s own I/O, timers) and spin.
+        await new Promise((r) => setImmediate(r));
+        continue;
+      }
       // Nothing due right now, or every slot busy: wait for a handler, then look again.
       if (started === 0 || this.inFlight.size >= this.concurrency) await Promise.race(this.inFlight);
     }
@@ -203,7 +210,8 @@ export class Worker {
 
   private claimAndStart(fromLoop = false): Promise<number> {
     const next = this.claimChain.then(async () => {
-      if (fromLoop && !this.running) return 0;
+      // Nothing new is claimed while stopping: stop() gives back what waits locally, and a later claim would keep its leases.
+      if (this.stopping || (fromLoop && !this.running)) return 0;
       const before = this.inFlight.size;
       this.startAdopted();
       const adoptedStarted = this.inFlight.size - before;
