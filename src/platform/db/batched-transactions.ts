@@ -65,7 +65,7 @@ export class BatchedTransactions {
         results = undefined; // one of them failed: each alone below
       }
       if (results) {
-        batch.forEach((item, i) => item.resolve(results[i]));
+        for (const [i, item] of batch.entries()) item.resolve(results[i]);
         return;
       }
     }
